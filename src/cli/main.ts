@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { Command, CommanderError, Option } from 'commander';
+
+// Only commander and package.json load here: each command imports its analyzers when it runs,
+// so `kubeward --version` stays fast.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Options every command that reports findings takes. */
+export function addReportOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-f, --format <format>', 'report format for stdout (or for --output FILE)').choices(['table', 'json', 'sarif', 'junit', 'html']))
+    .option('-o, --output <target>', 'write the report to FILE, or FORMAT=FILE for an extra report in another format (repeatable)', collect)
+    .option('-s, --severity <severities>', 'report this severity and above (e.g. high), or exactly a comma list (critical,low)')
+    .option('--exit-code <n>', 'exit with N when a reported finding remains (default 0)')
+    .option('--ignore-file <file>', 'exceptions file (default .kubewardignore.yaml)')
+    .option('--show-suppressed', 'also list findings suppressed by exceptions, with the reason')
+    .option('-c, --config <file>', 'config file with defaults (default kubeward.yaml)')
+    .option('-q, --quiet', 'no progress line and no notes on stderr')
+    .option('--no-color', 'no colours in the table, even on a terminal');
+}
+
+const program = new Command('kubeward')
+  .description('Find the ways a Kubernetes cluster can be attacked: workloads, access, network, images and nodes.')
+  .version(version, '-v, --version')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+addReportOptions(
+  program
+    .command('scan')
+    .description('scan Kubernetes manifests (files, directories, - for stdin, kustomizations, Helm charts) for workload weaknesses')
+    .argument('<paths...>', 'files or directories to scan; - reads stdin')
+    .option('--compliance <framework>', 'per-control summary: pss-baseline, pss-restricted or cis-policies')
+    .option('--values <file>', 'Helm values file passed to helm template (repeatable)', collect)
+    .option('--set <key=value>', 'Helm --set value passed to helm template (repeatable)', collect)
+    .option('--max-file-size <bytes>', 'largest input file read, in bytes'),
+).action(async (paths: string[], options: Record<string, unknown>) => {
+  const { runScanCommand } = await import('./scan.js');
+  process.exitCode = await runScanCommand(paths, options, version);
+});
+
+program
+  .command('checks')
+  .description('list the check catalog')
+  .addOption(new Option('-f, --format <format>', 'output format').choices(['table', 'json', 'markdown']).default('table'))
+  .option('--category <category>', 'only checks of this category')
+  .action(async (options: { format: 'table' | 'json' | 'markdown'; category?: string }) => {
+    const { runChecksCommand } = await import('./checks.js');
+    process.exitCode = runChecksCommand(options);
+  });
+
+program
+  .command('explain')
+  .description('describe one check: what it looks at, why it matters, how to fix it')
+  .argument('<check-id>', 'e.g. KW-WL-003')
+  .action(async (id: string) => {
+    const { runExplainCommand } = await import('./explain.js');
+    process.exitCode = runExplainCommand(id);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    // help and version exit 0; every usage error exits 2
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(`kubeward: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 3;
+  }
+}

@@ -1,0 +1,75 @@
+import type { Finding, ResourceRef, SourcePosition } from '../core/finding.js';
+import { CATEGORIES, SEVERITIES, compareSeverityDesc, type Category, type Severity } from '../core/severity.js';
+
+/** Findings ordered the way every human-facing report shows them: category, severity (worst first), check, resource. */
+export function sortFindings<T extends Finding>(findings: readonly T[]): T[] {
+  return [...findings].sort(
+    (a, b) =>
+      categoryOrder(a.category) - categoryOrder(b.category) ||
+      compareSeverityDesc(a.severity, b.severity) ||
+      a.checkId.localeCompare(b.checkId) ||
+      resourceKey(a.resource).localeCompare(resourceKey(b.resource)) ||
+      (a.container ?? '').localeCompare(b.container ?? ''),
+  );
+}
+
+function categoryOrder(category: Category): number {
+  const i = (CATEGORIES as readonly string[]).indexOf(category);
+  return i < 0 ? CATEGORIES.length : i;
+}
+
+/** A key identifying a Kubernetes object (kind, namespace, name); apiVersion is left out so upgrades keep it. */
+export function resourceKey(resource: ResourceRef): string {
+  return `${resource.kind}\u0000${resource.namespace ?? ''}\u0000${resource.name}`;
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  return counts;
+}
+
+export function countByCategory(findings: readonly Finding[]): Record<Category, number> {
+  const counts = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  for (const f of findings) counts[f.category] = (counts[f.category] ?? 0) + 1;
+  return counts;
+}
+
+/** Where a finding points: its first evidence position, else the object's own position. */
+export function primaryPosition(finding: Finding): SourcePosition | undefined {
+  return finding.evidence.find((e) => e.position)?.position ?? finding.resource.source;
+}
+
+const RENDERED = /^(.*) \(rendered by ([\w-]+)\)$/;
+
+/** Splits a source label like `deploy/overlay (rendered by kustomize)` into the path and the renderer. */
+export function parseSourceLabel(file: string): { path: string; renderedBy?: string } {
+  const m = RENDERED.exec(file);
+  return m ? { path: m[1]!, renderedBy: m[2]! } : { path: file };
+}
+
+/** A JSON value shown inline, cut to `max` characters. */
+export function valueLabel(value: unknown, max = 80): string {
+  let text: string;
+  if (value === undefined) return '(missing)';
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return shorten(text, max);
+}
+
+export function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** True for http(s) URLs, the only ones reports turn into links. */
+export function isWebUrl(text: string): boolean {
+  return /^https?:\/\/[^\s<>"']+$/i.test(text);
+}

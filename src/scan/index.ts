@@ -1,0 +1,112 @@
+import { applyExceptions, type ExceptionRule } from '../core/exceptions.js';
+import type { Finding } from '../core/finding.js';
+import type { InputError } from '../core/coverage.js';
+import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult, type ScanSummary } from '../core/scan-result.js';
+import { CATEGORIES, SEVERITIES, compareSeverityDesc, type Severity } from '../core/severity.js';
+import { loadInventory, podTemplateOf, type HelmOptions, type Inventory, type InventoryObject } from '../inventory/index.js';
+import { analyzeWorkloads } from '../workloads/index.js';
+import { evaluateCompliance } from '../compliance/index.js';
+import { loadCatalog } from './catalog.js';
+
+export interface ScanOptions {
+  inputs: string[];
+  helm?: HelmOptions;
+  maxFileBytes?: number;
+  /** Severities to report; others are dropped before exceptions and compliance. */
+  severities?: Set<Severity>;
+  exceptions?: ExceptionRule[];
+  /** Errors found while reading the ignore file (reported with the input errors). */
+  settingsErrors?: InputError[];
+  compliance?: string;
+  stdin?: NodeJS.ReadableStream;
+  onProgress?: (filesRead: number) => void;
+  version: string;
+  now?: Date;
+}
+
+/** Runs one manifest scan end to end: inventory → analyzers → exceptions → compliance. */
+export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
+  const started = options.now ?? new Date();
+  const t0 = performance.now();
+  const loaded = await loadInventory(options.inputs, {
+    ...(options.helm ? { helm: options.helm } : {}),
+    ...(options.maxFileBytes ? { maxFileBytes: options.maxFileBytes } : {}),
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const catalog = loadCatalog();
+  const raw = analyzeWorkloads(loaded.inventory);
+  const reported = options.severities ? raw.filter((f) => options.severities!.has(f.severity)) : raw;
+  const outcome = applyExceptions(reported, options.exceptions ?? [], annotationLookup(loaded.inventory), started);
+  const findings = sortFindings(outcome.findings);
+  const workloads = countWorkloads(loaded.inventory);
+
+  const result: ScanResult = {
+    schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
+    tool: { name: 'kubeward', version: options.version },
+    command: 'scan',
+    startedAt: started.toISOString(),
+    durationMs: 0,
+    inputs: options.inputs,
+    summary: summarize(loaded.inventory.objects.length, workloads, findings, outcome.suppressed.length),
+    findings,
+    suppressed: sortFindings(outcome.suppressed),
+    notEvaluated: loaded.notEvaluated,
+    inputErrors: [...(options.settingsErrors ?? []), ...loaded.errors],
+    notes: loaded.notes,
+    expiredExceptions: outcome.expired,
+    checks: catalog.all(),
+  };
+  if (options.compliance) {
+    result.compliance = evaluateCompliance(options.compliance, { findings: outcome.findings, notEvaluated: loaded.notEvaluated, workloads });
+  }
+  result.durationMs = Math.round(performance.now() - t0);
+  return result;
+}
+
+/** Annotations that can carry `kubeward.io/ignore`: the object's own, and its pod template's. */
+function annotationLookup(inventory: Inventory): (finding: Finding) => Record<string, string> {
+  const byRef = new Map<string, InventoryObject>();
+  for (const obj of inventory.objects) byRef.set(refKey(obj.kind, obj.namespace, obj.name, obj.source.file, obj.source.line), obj);
+  return (finding) => {
+    const r = finding.resource;
+    const obj = byRef.get(refKey(r.kind, r.namespace, r.name, r.source?.file, r.source?.line));
+    if (!obj) return {};
+    const template = podTemplateOf(obj);
+    const templateAnnotations = template?.metadata.annotations;
+    const fromTemplate = templateAnnotations && typeof templateAnnotations === 'object' ? (templateAnnotations as Record<string, string>) : {};
+    return { ...fromTemplate, ...obj.annotations };
+  };
+}
+
+function refKey(kind: string, namespace: string | undefined, name: string, file: string | undefined, line: number | undefined): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}\u0000${file ?? ''}\u0000${line ?? ''}`;
+}
+
+function countWorkloads(inventory: Inventory): number {
+  let count = 0;
+  for (const _ of inventory.podTemplates()) count++;
+  return count;
+}
+
+export function sortFindings<T extends Finding>(findings: T[]): T[] {
+  return [...findings].sort(
+    (a, b) =>
+      a.category.localeCompare(b.category) ||
+      compareSeverityDesc(a.severity, b.severity) ||
+      a.checkId.localeCompare(b.checkId) ||
+      (a.resource.source?.file ?? '').localeCompare(b.resource.source?.file ?? '') ||
+      (a.resource.source?.line ?? 0) - (b.resource.source?.line ?? 0) ||
+      (a.container ?? '').localeCompare(b.container ?? ''),
+  );
+}
+
+function summarize(objects: number, workloads: number, findings: Finding[], suppressed: number): ScanSummary {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as ScanSummary['bySeverity'];
+  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as ScanSummary['byCategory'];
+  for (const f of findings) {
+    bySeverity[f.severity]++;
+    byCategory[f.category]++;
+  }
+  return { objects, workloads, findings: findings.length, bySeverity, byCategory, suppressed };
+}
