@@ -27,10 +27,11 @@ function timed(args: string[]): { ms: number; rssMb: number; status: number | nu
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const dir = await mkdtemp(path.join(tmpdir(), 'kubeward-bench-'));
+const work = await mkdtemp(path.join(tmpdir(), 'kubeward-bench-'));
+const dir = path.join(work, 'manifests');
 try {
   const objects = await generateManifests(dir, 2000);
-  const scans = Array.from({ length: runs }, () => timed(['scan', dir, '--format', 'json', '--output', path.join(dir, 'report.json'), '--quiet']));
+  const scans = Array.from({ length: runs }, () => timed(['scan', dir, '--format', 'json', '--output', path.join(work, 'report.json'), '--quiet']));
   const bad = scans.find((s) => s.status !== 0);
   if (bad) throw new Error(`scan exited ${bad.status}`);
   const versions = Array.from({ length: 10 }, () => timed(['--version']));
@@ -44,5 +45,5 @@ try {
   console.log(row('scan throughput', `${Math.round(objects / (scanMs / 1000))} obj/s`, '> 5000/s', objects / (scanMs / 1000) > 5000));
   console.log(row('kubeward --version', `${versionMs.toFixed(0)} ms`, '< 250 ms', versionMs < 250));
 } finally {
-  await rm(dir, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
 }

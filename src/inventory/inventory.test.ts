@@ -101,4 +101,6 @@ test('indexes find objects by kind, namespace and label', () => {
   assert.deepEqual(inventory.inNamespace('n2').map((o) => o.name), ['b']);
   assert.deepEqual(inventory.withLabel("team", "blue").map((o) => o.name), ['a']);
   assert.deepEqual(inventory.select('ConfigMap', undefined, { matchLabels: { team: "red" } }).map((o) => o.name), ['b']);
+  assert.equal(inventory.find('ConfigMap', 'n2', 'b')?.name, 'b');
+  assert.equal(inventory.find('ConfigMap', 'n1', 'b'), undefined);
 });

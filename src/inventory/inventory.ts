@@ -13,6 +13,7 @@ export class Inventory {
   private readonly kindIndex = new Map<string, InventoryObject[]>();
   private readonly namespaceIndex = new Map<string, InventoryObject[]>();
   private readonly labelIndex = new Map<string, InventoryObject[]>();
+  private readonly nameIndex = new Map<string, InventoryObject>();
 
   constructor(objects: InventoryObject[]) {
     this.objects = objects;
@@ -20,7 +21,14 @@ export class Inventory {
       push(this.kindIndex, obj.kind, obj);
       if (obj.namespace !== undefined) push(this.namespaceIndex, obj.namespace, obj);
       for (const [key, value] of Object.entries(obj.labels)) push(this.labelIndex, `${key}=${value}`, obj);
+      const id = nameKey(obj.kind, obj.namespace, obj.name);
+      if (!this.nameIndex.has(id)) this.nameIndex.set(id, obj);
     }
+  }
+
+  /** The object of `kind` named `name` in `namespace` (undefined for cluster-scoped kinds); the first one when a scan has duplicates. */
+  find(kind: string, namespace: string | undefined, name: string): InventoryObject | undefined {
+    return this.nameIndex.get(nameKey(kind, namespace, name));
   }
 
   ofKind(kind: string): readonly InventoryObject[] {
@@ -73,6 +81,10 @@ export function selectorMatches(selector: LabelSelector, labels: Record<string, 
     }
   }
   return true;
+}
+
+function nameKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0000${namespace ?? ''}\u0000${name}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

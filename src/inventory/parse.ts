@@ -1,4 +1,7 @@
-import { constructFromEvents, EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents, YAML11_SCHEMA, YAMLException, type Event } from 'js-yaml';
+import yaml4 from 'js-yaml-4';
+import { EVENT_ID, SCALAR_STYLE, getScalarValue, parseEvents, type Event, type ScalarEvent } from 'js-yaml';
+import { DocumentReader } from './locate.js';
+import { YAML11_SCHEMA_V4 } from './yaml11.js';
 import type { SourcePosition } from '../core/finding.js';
 import type { InputError, InputNote } from '../core/coverage.js';
 import { isJsonObject, type JsonObject, type JsonPath, type ObjectSource, type Origin } from './object.js';
@@ -26,62 +29,173 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDocumentBytes: 8 * 1024 * 1024, maxAliasCount: 100, maxExpandedNodes: 1_000_000 };
 
-/** Where a document's events lie in the event stream of its file. */
+/**
+ * A file's parser events, kept compact for locating fields later: FIELDS ints per event
+ * (type, start offset, end offset, scalar style, chomping | fast flag, block indent). Objects
+ * for every event would outlive the parse and cost the garbage collector dearly on large inputs.
+ */
+interface EventTable {
+  ints: Int32Array;
+  length: number;
+}
+
+function tableOf(ints: Int32Array): EventTable {
+  return { ints, length: ints.length / FIELDS };
+}
+
+const FIELDS = 6;
+const FAST = 16;
+const ANCHORED = 32;
+
+/** Where a document's events lie in the event table of its file. */
 interface DocumentSpan {
-  events: Event[];
+  table: EventTable;
   /** Index of the DOCUMENT event. */
   first: number;
   /** Index of the document's closing POP. */
   last: number;
 }
 
+function compact(events: Event[]): EventTable {
+  const ints = new Int32Array(events.length * FIELDS).fill(-1);
+  events.forEach((event, i) => {
+    const at = i * FIELDS;
+    ints[at] = event.type;
+    switch (event.type) {
+      case EVENT_ID.MAPPING: case EVENT_ID.SEQUENCE:
+        ints[at + 1] = event.anchorStart >= 0 ? Math.min(event.anchorStart, event.start) : event.start;
+        break;
+      case EVENT_ID.SCALAR:
+        ints[at + 1] = event.valueStart;
+        ints[at + 2] = event.valueEnd;
+        ints[at + 3] = event.style;
+        ints[at + 4] = event.chomping | (event.fast ? FAST : 0);
+        ints[at + 5] = event.indent;
+        if (event.anchorStart >= 0) {
+          ints[at + 1] = Math.min(event.anchorStart, event.valueStart);
+          ints[at + 4] |= ANCHORED;
+        }
+        break;
+      case EVENT_ID.ALIAS:
+        ints[at + 1] = event.anchorStart;
+        ints[at + 2] = event.anchorEnd;
+        break;
+    }
+  });
+  return { ints, length: events.length };
+}
+
+const typeAt = (t: EventTable, i: number): number => t.ints[i * FIELDS]!;
+const startAt = (t: EventTable, i: number): number => t.ints[i * FIELDS + 1]!;
+const endAt = (t: EventTable, i: number): number => t.ints[i * FIELDS + 2]!;
+
+/** The text of a scalar key, decoded as the parser decodes it. */
+function scalarText(t: EventTable, i: number, text: string, valueStart: number): string {
+  const at = i * FIELDS;
+  const flags = t.ints[at + 4]!;
+  if (flags & FAST) return text.slice(valueStart, t.ints[at + 2]);
+  return getScalarValue(text, {
+    type: EVENT_ID.SCALAR, valueStart, valueEnd: t.ints[at + 2]!, anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1,
+    style: t.ints[at + 3]! as ScalarEvent['style'], chomping: (flags & 15) as ScalarEvent['chomping'], indent: t.ints[at + 5]!, fast: false,
+  });
+}
+
 /**
  * Parses a multi-document YAML or JSON text. A bad document is reported with its position and
  * skipped; the others are still returned. `kind: List` (and `*List`) objects are expanded.
  * Scalars resolve with YAML 1.1 rules, as the Kubernetes API machinery (go-yaml v2) reads them.
+ *
+ * Values come from js-yaml 4 (the fastest parser for this job); positions are found in the text
+ * when a finding needs one, and only where that reading is unsure does js-yaml 5's event parser
+ * read the document again (see locate.ts).
  */
 export function parseManifests(text: string, file: string, origin: Origin, limits: ParseLimits = DEFAULT_PARSE_LIMITS): ParseOutcome {
   const outcome: ParseOutcome = { objects: [], errors: [], notes: [] };
   const lines = lineStarts(text);
   const at = (offset: number): SourcePosition => positionAt(lines, offset, file);
 
-  for (const span of documentSpans(text, at, outcome)) {
-    const startOffset = nodeStart(span.events[span.first + 1]) ?? 0;
-    const endOffset = lastOffset(span) ?? startOffset;
-    if (endOffset - startOffset > limits.maxDocumentBytes) {
-      outcome.errors.push({ ...at(startOffset), message: `document is over the ${limits.maxDocumentBytes}-byte limit; skipped` });
+  for (const chunk of documentChunks(text)) {
+    const document = loadDocument(text, chunk, limits);
+    if ('error' in document) {
+      outcome.errors.push({ ...at(document.error.offset), message: document.error.message });
       continue;
     }
-    let value: unknown;
-    try {
-      [value] = constructFromEvents(span.events.slice(span.first, span.last + 1), {
-        source: text, schema: YAML11_SCHEMA, maxAliases: limits.maxAliasCount,
-      });
-    } catch (error) {
-      const reason = error instanceof YAMLException ? error.reason : (error as Error).message;
-      const message = /alias/i.test(reason) ? `too many YAML aliases (possible alias bomb); document rejected` : `invalid YAML: ${reason}`;
-      const mark = error instanceof YAMLException ? error.mark : undefined;
-      outcome.errors.push({ ...(mark ? at(mark.position) : at(startOffset)), message });
-      continue;
-    }
+    const { value } = document;
     if (value === null || value === undefined) continue; // an empty document, e.g. a trailing `---`
-    if (usesAliases(span) && expandedSize(value, limits.maxExpandedNodes) > limits.maxExpandedNodes) {
-      outcome.errors.push({ ...at(startOffset), message: `YAML aliases expand to over ${limits.maxExpandedNodes} nodes (possible alias bomb); document rejected` });
-      continue;
-    }
-    const here = at(startOffset);
+    const locate = documentLocator(text, lines, chunk);
+    const start = locate([]);
     if (!isJsonObject(value)) {
-      outcome.notes.push({ file, line: here.line, message: 'document is not a mapping; skipped' });
+      outcome.notes.push({ file, line: at(start).line, message: 'document is not a mapping; skipped' });
       continue;
     }
-    collectObjects(value, [], file, origin, (path) => at(locateOffset(span, text, path)), outcome);
+    collectObjects(value, [], file, (path) => at(locate(path)), (raw, prefix, here) => {
+      outcome.objects.push({ raw, source: { file, line: here.line, column: here.column, origin, locate: (path) => at(locate([...prefix, ...path])) } });
+    }, outcome.notes);
   }
   return outcome;
 }
 
-function usesAliases(span: DocumentSpan): boolean {
-  for (let i = span.first; i <= span.last; i++) if (span.events[i]!.type === EVENT_ID.ALIAS) return true;
-  return false;
+interface Chunk {
+  start: number;
+  end: number;
+}
+
+/** One document's value, or why it was rejected (with the offset to report). */
+function loadDocument(text: string, chunk: Chunk, limits: ParseLimits): { value: unknown } | { error: { offset: number; message: string } } {
+  const source = text.slice(chunk.start, chunk.end);
+  const contentStart = chunk.start + firstContent(source);
+  if (source.length > limits.maxDocumentBytes) {
+    return { error: { offset: contentStart, message: `document is over the ${limits.maxDocumentBytes}-byte limit; skipped` } };
+  }
+  const aliases = countAliases(source);
+  if (aliases > limits.maxAliasCount) {
+    return { error: { offset: contentStart, message: `too many YAML aliases (${aliases}, limit ${limits.maxAliasCount}; possible alias bomb); document rejected` } };
+  }
+  let value: unknown;
+  try {
+    value = yaml4.load(source, { schema: YAML11_SCHEMA_V4 });
+  } catch (error) {
+    const reason = error instanceof yaml4.YAMLException ? error.reason : (error as Error).message;
+    const mark = error instanceof yaml4.YAMLException ? error.mark : undefined;
+    return { error: { offset: mark ? chunk.start + mark.position : contentStart, message: `invalid YAML: ${reason}` } };
+  }
+  if (aliases > 0 && expandedSize(value, limits.maxExpandedNodes) > limits.maxExpandedNodes) {
+    return { error: { offset: contentStart, message: `YAML aliases expand to over ${limits.maxExpandedNodes} nodes (possible alias bomb); document rejected` } };
+  }
+  return { value };
+}
+
+/** Alias nodes (`*name`) in a document's text; an over-count is harmless (it only triggers the size check). */
+function countAliases(source: string): number {
+  if (!source.includes('*')) return 0;
+  return source.match(/(?:^|[\s\[{,:-])\*[^\s,\[\]{}]/g)?.length ?? 0;
+}
+
+function firstContent(source: string): number {
+  const match = /^(?:\s*(?:#.*)?\n)*\s*(?:---\s*\n)?\s*/.exec(source);
+  return Math.min(match ? match[0].length : 0, source.length);
+}
+
+/** Finds any path of one document: by reading its text, or, where that is unsure, by its parser events (built once, on demand). */
+function documentLocator(text: string, lines: readonly number[], chunk: Chunk): (path: JsonPath) => number {
+  let events: DocumentSpan | undefined;
+  let reader: DocumentReader | undefined;
+  return (path) => {
+    reader ??= new DocumentReader(text, lines, chunk.start, chunk.end);
+    const quick = reader.locate(path);
+    if (quick !== undefined) return quick;
+    events ??= eventSpan(text, chunk);
+    return events ? locateOffset(events, text, path) : chunk.start;
+  };
+}
+
+/** The document's parser events (js-yaml 5), with offsets into the whole text. */
+export function eventSpan(text: string, chunk: Chunk): DocumentSpan | undefined {
+  try {
+    return spansOf(parseChunk(text, chunk))[0];
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -105,26 +219,6 @@ function expandedSize(value: unknown, cap: number): number {
   return size(value);
 }
 
-/** Splits the event stream into documents. On a syntax error, parses document by document so one bad document does not hide the others. */
-function documentSpans(text: string, at: (offset: number) => SourcePosition, outcome: ParseOutcome): DocumentSpan[] {
-  try {
-    return spansOf(parseEvents(text, { maxDepth: 100 }));
-  } catch (error) {
-    if (!(error instanceof YAMLException)) throw error;
-  }
-  const spans: DocumentSpan[] = [];
-  for (const chunk of documentChunks(text)) {
-    try {
-      spans.push(...spansOf(parseChunk(text, chunk)));
-    } catch (error) {
-      const mark = error instanceof YAMLException ? error.mark : undefined;
-      const reason = error instanceof YAMLException ? error.reason : (error as Error).message;
-      outcome.errors.push({ ...at(mark ? chunk.start + mark.position : chunk.start), message: `invalid YAML: ${reason}` });
-    }
-  }
-  return spans;
-}
-
 /** Parses one chunk; its events are shifted so that offsets point into the whole text. */
 function parseChunk(text: string, chunk: { start: number; end: number }): Event[] {
   const events = parseEvents(text.slice(chunk.start, chunk.end), { maxDepth: 100 });
@@ -139,11 +233,14 @@ function parseChunk(text: string, chunk: { start: number; end: number }): Event[
 }
 
 /** Document boundaries: a line starting with `---` or `...` ends a document (YAML forbids them inside scalars). */
-function documentChunks(text: string): { start: number; end: number }[] {
-  const chunks: { start: number; end: number }[] = [];
+function documentChunks(text: string): Chunk[] {
+  const chunks: Chunk[] = [];
   const marker = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+  const directivesOnly = /^(?:[ \t]*(?:[%#].*)?\r?\n?)*$/;
   let start = 0;
   for (let m = marker.exec(text); m; m = marker.exec(text)) {
+    // `%YAML` / `%TAG` directives belong to the document that the marker opens
+    if (m[0] === '---' && m.index > start && /^%/m.test(text.slice(start, m.index)) && directivesOnly.test(text.slice(start, m.index))) continue;
     if (m.index > start) chunks.push({ start, end: m.index });
     start = m[0] === '---' ? m.index : m.index + m[0].length;
   }
@@ -152,13 +249,14 @@ function documentChunks(text: string): { start: number; end: number }[] {
 }
 
 function spansOf(events: Event[]): DocumentSpan[] {
+  const table = compact(events);
   const spans: DocumentSpan[] = [];
   let depth = 0;
   let first = 0;
   events.forEach((event, index) => {
     if (event.type === EVENT_ID.POP) {
       depth--;
-      if (depth === 0) spans.push({ events, first, last: index });
+      if (depth === 0) spans.push({ table, first, last: index });
     } else if (event.type === EVENT_ID.DOCUMENT || event.type === EVENT_ID.MAPPING || event.type === EVENT_ID.SEQUENCE) {
       if (depth === 0) first = index;
       depth++;
@@ -167,52 +265,60 @@ function spansOf(events: Event[]): DocumentSpan[] {
   return spans;
 }
 
-function collectObjects(value: JsonObject, prefix: JsonPath, file: string, origin: Origin, locate: (path: JsonPath) => SourcePosition, outcome: ParseOutcome): void {
+function collectObjects(
+  value: JsonObject,
+  prefix: JsonPath,
+  file: string,
+  locate: (path: JsonPath) => SourcePosition,
+  emit: (raw: JsonObject, prefix: JsonPath, here: SourcePosition) => void,
+  notes: InputNote[],
+): void {
   const here = locate(prefix);
   if (typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
-    outcome.notes.push({ file, line: here.line, message: 'not a Kubernetes object (no apiVersion and kind); skipped' });
+    notes.push({ file, line: here.line, message: 'not a Kubernetes object (no apiVersion and kind); skipped' });
     return;
   }
   if (value.kind.endsWith('List') && Array.isArray(value.items)) {
     value.items.forEach((item, index) => {
       const itemPath = [...prefix, 'items', index];
-      if (isJsonObject(item)) collectObjects(item, itemPath, file, origin, locate, outcome);
-      else outcome.notes.push({ file, line: locate(itemPath).line, message: `item ${index} of ${value.kind} is not an object; skipped` });
+      if (isJsonObject(item)) collectObjects(item, itemPath, file, locate, emit, notes);
+      else notes.push({ file, line: locate(itemPath).line, message: `item ${index} of ${value.kind} is not an object; skipped` });
     });
     return;
   }
-  outcome.objects.push({
-    raw: value,
-    source: { file, line: here.line, column: here.column, origin, locate: (path) => locate([...prefix, ...path]) },
-  });
+  emit(value, prefix, here);
 }
 
 /** Offset of the key (or item) at the end of `path`, or of the closest ancestor present in the document. */
-export function locateOffset(span: DocumentSpan, text: string, path: JsonPath): number {
-  const { events } = span;
+function locateOffset(span: DocumentSpan, text: string, path: JsonPath): number {
+  const t = span.table;
   let index = span.first + 1;
-  let offset = nodeStart(events[index]) ?? 0;
+  let offset = Math.max(0, startAt(t, index));
   for (const step of path) {
-    const node = events[index];
-    if (!node) break;
+    if (index >= t.length) break;
+    const type = typeAt(t, index);
     let found = -1;
-    if (node.type === EVENT_ID.MAPPING) {
-      for (let i = index + 1; events[i] && events[i]!.type !== EVENT_ID.POP; ) {
-        const key = events[i]!;
-        const valueIndex = skip(events, i);
-        if (key.type === EVENT_ID.SCALAR && getScalarValue(text, key) === String(step)) {
-          // point at the opening quote of a quoted key, not inside it
-          offset = key.style === SCALAR_STYLE.SINGLE_QUOTED || key.style === SCALAR_STYLE.DOUBLE_QUOTED ? key.valueStart - 1 : key.valueStart;
-          found = valueIndex;
-          break;
+    if (type === EVENT_ID.MAPPING) {
+      const wanted = String(step);
+      for (let i = index + 1; i < t.length && typeAt(t, i) !== EVENT_ID.POP; ) {
+        const valueIndex = skip(t, i);
+        if (typeAt(t, i) === EVENT_ID.SCALAR) {
+          const keyStart = startAt(t, i);
+          if (scalarText(t, i, text, keyStart) === wanted) {
+            const style = t.ints[i * FIELDS + 3];
+            // point at the opening quote of a quoted key, not inside it
+            offset = style === SCALAR_STYLE.SINGLE_QUOTED || style === SCALAR_STYLE.DOUBLE_QUOTED ? keyStart - 1 : keyStart;
+            found = valueIndex;
+            break;
+          }
         }
-        i = skip(events, valueIndex);
+        i = skip(t, valueIndex);
       }
-    } else if (node.type === EVENT_ID.SEQUENCE && typeof step === 'number') {
+    } else if (type === EVENT_ID.SEQUENCE && typeof step === 'number') {
       let i = index + 1;
-      for (let n = 0; events[i] && events[i]!.type !== EVENT_ID.POP; n++, i = skip(events, i)) {
+      for (let n = 0; i < t.length && typeAt(t, i) !== EVENT_ID.POP; n++, i = skip(t, i)) {
         if (n === step) {
-          offset = nodeStart(events[i]) ?? offset;
+          offset = startAt(t, i) >= 0 ? nodeOffset(t, i) : offset;
           found = i;
           break;
         }
@@ -224,37 +330,27 @@ export function locateOffset(span: DocumentSpan, text: string, path: JsonPath): 
   return offset;
 }
 
+/** Where a node starts; a quoted scalar at its opening quote. */
+function nodeOffset(t: EventTable, i: number): number {
+  const at = i * FIELDS;
+  const style = t.ints[at + 3];
+  const quoted = t.ints[at] === EVENT_ID.SCALAR && (style === SCALAR_STYLE.SINGLE_QUOTED || style === SCALAR_STYLE.DOUBLE_QUOTED);
+  return quoted && !(t.ints[at + 4]! & ANCHORED) ? t.ints[at + 1]! - 1 : t.ints[at + 1]!;
+}
+
 /** Index just past the node that starts at `index`. */
-function skip(events: Event[], index: number): number {
-  const event = events[index];
-  if (!event || (event.type !== EVENT_ID.MAPPING && event.type !== EVENT_ID.SEQUENCE)) return index + 1;
+function skip(t: EventTable, index: number): number {
+  const type = typeAt(t, index);
+  if (type !== EVENT_ID.MAPPING && type !== EVENT_ID.SEQUENCE) return index + 1;
   let depth = 0;
-  for (let i = index; i < events.length; i++) {
-    const type = events[i]!.type;
-    if (type === EVENT_ID.MAPPING || type === EVENT_ID.SEQUENCE) depth++;
-    else if (type === EVENT_ID.POP && --depth === 0) return i + 1;
+  for (let i = index; i < t.length; i++) {
+    const ti = typeAt(t, i);
+    if (ti === EVENT_ID.MAPPING || ti === EVENT_ID.SEQUENCE) depth++;
+    else if (ti === EVENT_ID.POP && --depth === 0) return i + 1;
   }
-  return events.length;
+  return t.length;
 }
 
-function nodeStart(event: Event | undefined): number | undefined {
-  if (!event) return undefined;
-  switch (event.type) {
-    case EVENT_ID.MAPPING: case EVENT_ID.SEQUENCE: return event.anchorStart >= 0 ? Math.min(event.anchorStart, event.start) : event.start;
-    case EVENT_ID.SCALAR: return event.anchorStart >= 0 ? Math.min(event.anchorStart, event.valueStart) : event.valueStart;
-    case EVENT_ID.ALIAS: return event.anchorStart;
-    default: return undefined;
-  }
-}
-
-function lastOffset(span: DocumentSpan): number | undefined {
-  for (let i = span.last; i > span.first; i--) {
-    const event = span.events[i]!;
-    if (event.type === EVENT_ID.SCALAR) return event.valueEnd;
-    if (event.type === EVENT_ID.ALIAS) return event.anchorEnd;
-  }
-  return undefined;
-}
 
 function lineStarts(text: string): number[] {
   const starts = [0];
@@ -273,24 +369,20 @@ function positionAt(starts: number[], offset: number, file: string): SourcePosit
   return { file, line: lo + 1, column: offset - starts[lo]! + 1 };
 }
 
-/** A single YAML document with positions (config and ignore files). Throws an InputError-shaped error. */
+/** A single YAML document with positions (config and ignore files). Throws an error with a `position`. */
 export function parseYamlDocument(text: string, file: string, limits: ParseLimits = DEFAULT_PARSE_LIMITS): { value: unknown; locate: (path: JsonPath) => SourcePosition } {
   const lines = lineStarts(text);
-  const at = (offset: number): SourcePosition => positionAt(lines, offset, file);
-  let events: Event[];
-  try {
-    events = parseEvents(text, { maxDepth: 100 });
-  } catch (error) {
-    const mark = error instanceof YAMLException ? error.mark : undefined;
-    throw Object.assign(new Error(error instanceof YAMLException ? error.reason : String(error)), { position: mark ? at(mark.position) : undefined });
+  const chunk = { start: 0, end: text.length };
+  const document = loadDocument(text, chunk, limits);
+  if ('error' in document) {
+    throw Object.assign(new Error(document.error.message.replace(/^invalid YAML: /, '')), { position: positionAt(lines, document.error.offset, file) });
   }
-  const [span] = spansOf(events);
-  if (!span) return { value: undefined, locate: () => at(0) };
-  try {
-    const [value] = constructFromEvents(events.slice(span.first, span.last + 1), { source: text, schema: YAML11_SCHEMA, maxAliases: limits.maxAliasCount });
-    return { value, locate: (path) => at(locateOffset(span, text, path)) };
-  } catch (error) {
-    const mark = error instanceof YAMLException ? error.mark : undefined;
-    throw Object.assign(new Error(error instanceof YAMLException ? error.reason : String(error)), { position: mark ? at(mark.position) : undefined });
-  }
+  const locate = documentLocator(text, lines, chunk);
+  return { value: document.value, locate: (path) => positionAt(lines, locate(path), file) };
+}
+
+/** The parser's answer for `path` (the reference the text locator is tested against). */
+export function locateByEvents(text: string, path: JsonPath, chunk: Chunk = { start: 0, end: text.length }): number | undefined {
+  const span = eventSpan(text, chunk);
+  return span ? locateOffset(span, text, path) : undefined;
 }

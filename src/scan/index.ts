@@ -2,8 +2,8 @@ import { applyExceptions, type ExceptionRule } from '../core/exceptions.js';
 import type { Finding } from '../core/finding.js';
 import type { InputError } from '../core/coverage.js';
 import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult, type ScanSummary } from '../core/scan-result.js';
-import { CATEGORIES, SEVERITIES, compareSeverityDesc, type Severity } from '../core/severity.js';
-import { loadInventory, podTemplateOf, type HelmOptions, type Inventory, type InventoryObject } from '../inventory/index.js';
+import { CATEGORIES, SEVERITIES, severityRank, type Severity } from '../core/severity.js';
+import { loadInventory, podTemplateOf, type HelmOptions, type Inventory } from '../inventory/index.js';
 import { analyzeWorkloads } from '../workloads/index.js';
 import { evaluateCompliance } from '../compliance/index.js';
 import { loadCatalog } from './catalog.js';
@@ -64,18 +64,17 @@ export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
   return result;
 }
 
-/** Annotations that can carry `kubeward.io/ignore`: the object's own, and its pod template's. */
+/** Annotations that can carry `kubeward.io/ignore`: the object's own, and its pod template's (computed once per object). */
 function annotationLookup(inventory: Inventory): (finding: Finding) => Record<string, string> {
-  const byRef = new Map<string, InventoryObject>();
-  for (const obj of inventory.objects) byRef.set(refKey(obj.kind, obj.namespace, obj.name, obj.source.file, obj.source.line), obj);
+  const byRef = new Map<string, Record<string, string>>();
+  for (const obj of inventory.objects) {
+    const templateAnnotations = podTemplateOf(obj)?.metadata.annotations;
+    const fromTemplate = templateAnnotations && typeof templateAnnotations === 'object' ? (templateAnnotations as Record<string, string>) : {};
+    byRef.set(refKey(obj.kind, obj.namespace, obj.name, obj.source.file, obj.source.line), { ...fromTemplate, ...obj.annotations });
+  }
   return (finding) => {
     const r = finding.resource;
-    const obj = byRef.get(refKey(r.kind, r.namespace, r.name, r.source?.file, r.source?.line));
-    if (!obj) return {};
-    const template = podTemplateOf(obj);
-    const templateAnnotations = template?.metadata.annotations;
-    const fromTemplate = templateAnnotations && typeof templateAnnotations === 'object' ? (templateAnnotations as Record<string, string>) : {};
-    return { ...fromTemplate, ...obj.annotations };
+    return byRef.get(refKey(r.kind, r.namespace, r.name, r.source?.file, r.source?.line)) ?? {};
   };
 }
 
@@ -89,16 +88,21 @@ function countWorkloads(inventory: Inventory): number {
   return count;
 }
 
+/** Report order: category, severity (worst first), check, file, line, container. Code-point order, so output never depends on the locale. */
 export function sortFindings<T extends Finding>(findings: T[]): T[] {
-  return [...findings].sort(
-    (a, b) =>
-      a.category.localeCompare(b.category) ||
-      compareSeverityDesc(a.severity, b.severity) ||
-      a.checkId.localeCompare(b.checkId) ||
-      (a.resource.source?.file ?? '').localeCompare(b.resource.source?.file ?? '') ||
-      (a.resource.source?.line ?? 0) - (b.resource.source?.line ?? 0) ||
-      (a.container ?? '').localeCompare(b.container ?? ''),
-  );
+  const keyed = findings.map((f) => ({
+    f,
+    key: [f.category, String(severityRank(f.severity)), f.checkId, f.resource.source?.file ?? '', String(f.resource.source?.line ?? 0).padStart(9, '0'), f.container ?? ''],
+  }));
+  keyed.sort((a, b) => {
+    for (let i = 0; i < a.key.length; i++) {
+      const x = a.key[i]!;
+      const y = b.key[i]!;
+      if (x !== y) return i === 1 ? (x < y ? 1 : -1) : x < y ? -1 : 1;
+    }
+    return 0;
+  });
+  return keyed.map((k) => k.f);
 }
 
 function summarize(objects: number, workloads: number, findings: Finding[], suppressed: number): ScanSummary {

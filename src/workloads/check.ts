@@ -26,17 +26,15 @@ export interface Check {
   meta: CheckMeta;
   /** Object kinds the check reads; undefined means every workload kind (anything with a pod template). */
   kinds?: readonly string[];
-  evaluate(object: InventoryObject, context: CheckContext): Violation[];
+  /** `pod` is the object's pod template, computed once per object by the runner. */
+  evaluate(object: InventoryObject, context: CheckContext, pod?: PodTemplate): Violation[];
 }
 
 /** A check over the pod a workload runs, whatever its controller kind. */
 export function podCheck(meta: CheckMeta, evaluate: (pod: PodTemplate, context: CheckContext) => Violation[]): Check {
   return {
     meta,
-    evaluate: (object, context) => {
-      const pod = podTemplateOf(object);
-      return pod ? evaluate(pod, context) : [];
-    },
+    evaluate: (object, context, pod = podTemplateOf(object)) => (pod ? evaluate(pod, context) : []),
   };
 }
 
@@ -53,9 +51,10 @@ export function runChecks(checks: readonly Check[], context: CheckContext): Find
   for (const check of checks) for (const kind of check.kinds ?? []) byKind.set(kind, [...(byKind.get(kind) ?? []), check]);
 
   for (const object of context.inventory.objects) {
-    const applicable = [...(podTemplateOf(object) ? workloadChecks : []), ...(byKind.get(object.kind) ?? [])];
+    const pod = podTemplateOf(object);
+    const applicable = [...(pod ? workloadChecks : []), ...(byKind.get(object.kind) ?? [])];
     for (const check of applicable) {
-      const violations = check.evaluate(object, context);
+      const violations = check.evaluate(object, context, pod);
       if (violations.length > 0) findings.push(...toFindings(check.meta, object, violations));
     }
   }

@@ -14,7 +14,7 @@ export function serviceAccountName(pod: PodTemplate): string {
 /** The ServiceAccount object the pod runs as, when the scan has it. */
 export function serviceAccountOf(pod: PodTemplate, context: CheckContext): InventoryObject | undefined {
   const name = serviceAccountName(pod);
-  return context.inventory.ofKind('ServiceAccount').find((sa) => sa.name === name && sa.namespace === pod.workload.namespace);
+  return context.inventory.find('ServiceAccount', pod.workload.namespace, name);
 }
 
 /** Whether the kubelet mounts the API token: the pod's setting, else the ServiceAccount's, else true. */
