@@ -1,4 +1,5 @@
-// Preloaded into the measured process: reports its peak RSS on exit (kilobytes, as getrusage gives it).
+// Preloaded into the measured process: reports its peak RSS (kilobytes) and CPU time (microseconds) on exit.
 process.on('exit', () => {
-  process.stderr.write(`\nKUBEWARD_BENCH_MAXRSS_KB=${process.resourceUsage().maxRSS}\n`);
+  const usage = process.resourceUsage();
+  process.stderr.write(`\nKUBEWARD_BENCH maxrss_kb=${usage.maxRSS} cpu_us=${usage.userCPUTime + usage.systemCPUTime}\n`);
 });

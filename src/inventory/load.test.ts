@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, writeFile, symlink, chmod } from 'node:fs/promises';
+import { mkdtemp, mkdir, writeFile, symlink, chmod, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -103,20 +103,34 @@ test('a Helm chart without helm on PATH is reported as not evaluated, never as c
   }
 });
 
-test('a kustomization is rendered with kubectl kustomize', async (t) => {
+test('a kustomization is rendered with kubectl kustomize, and findings point into the original files', async (t) => {
   const skip = requireTool('kubectl', ['version', '--client']);
   if (skip) return t.skip(skip);
   const root = await tree({
-    'app/kustomization.yaml': 'namespace: shop\nnamePrefix: prod-\nresources:\n  - deployment.yaml\n',
-    'app/deployment.yaml': deployment('web'),
+    'base/kustomization.yaml': 'resources:\n  - deployment.yaml\n  - other.yaml\n',
+    'base/deployment.yaml': deployment('web'),
+    'base/other.yaml': `${deployment('worker')}---\n${deployment('web-canary')}`,
+    'app/kustomization.yaml': 'namespace: shop\nnamePrefix: prod-\nresources:\n  - ../base\npatches:\n  - target: {kind: Deployment, name: worker}\n    patch: |\n      - op: add\n        path: /spec/template/spec/hostPID\n        value: true\n',
   });
-  const result = await loadInventory([root]);
+  const before = await readdir(path.join(root, 'app'));
+  const result = await loadInventory([path.join(root, 'app')]);
   assert.deepEqual(result.errors, []);
-  const [obj] = result.inventory.objects;
-  assert.equal(obj!.name, 'prod-web');
-  assert.equal(obj!.namespace, 'shop');
-  assert.equal(obj!.source.origin, 'kustomize');
-  assert.match(obj!.source.file, /app \(rendered by kustomize\)$/);
+  assert.deepEqual(await readdir(path.join(root, 'app')), before, 'nothing is written into the kustomization');
+  const byName = Object.fromEntries(result.inventory.objects.map((o) => [o.name, o]));
+  assert.deepEqual(Object.keys(byName).sort(), ['prod-web', 'prod-web-canary', 'prod-worker']);
+  const web = byName['prod-web']!;
+  assert.equal(web.namespace, 'shop');
+  assert.equal(web.source.origin, 'kustomize');
+  assert.equal(path.resolve(web.source.file), path.join(root, 'base/deployment.yaml'));
+  assert.equal(web.annotations['config.kubernetes.io/origin'], undefined, 'the origin annotation kubeward asked for is removed');
+  // a field of the base file is located exactly; the field a patch added, at its closest ancestor in that file
+  assert.equal(web.source.locate(['spec', 'template', 'spec', 'containers', 0, 'image']).line, 12);
+  const canary = byName['prod-web-canary']!;
+  assert.equal(path.resolve(canary.source.file), path.join(root, 'base/other.yaml'));
+  assert.equal(canary.source.line, 14);
+  const worker = byName['prod-worker']!;
+  assert.equal(worker.object.spec && (worker.object.spec as { template: { spec: { hostPID?: boolean } } }).template.spec.hostPID, true);
+  assert.equal(worker.source.locate(['spec', 'template', 'spec', 'hostPID']).line, 9);
 });
 
 test('a broken kustomization is an input error', async (t) => {

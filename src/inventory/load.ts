@@ -5,7 +5,8 @@ import { Inventory } from './inventory.js';
 import { normalize } from './normalize.js';
 import type { InventoryObject, Origin } from './object.js';
 import { DEFAULT_PARSE_LIMITS, parseManifests, type ParseLimits } from './parse.js';
-import { renderHelm, renderKustomize, RenderError, type HelmOptions } from './render.js';
+import { renderHelm, RenderError, type HelmOptions } from './render.js';
+import { attributeOrigins, renderWithOrigins } from './kustomize.js';
 
 export interface LoadOptions {
   helm?: HelmOptions;
@@ -120,6 +121,7 @@ async function loadSource(
   let text: string | undefined;
   let label: string;
   let origin: Origin;
+  let originBase: string | undefined;
   switch (source.type) {
     case 'stdin':
       label = '<stdin>';
@@ -135,7 +137,9 @@ async function loadSource(
       label = `${source.path} (rendered by kustomize)`;
       origin = 'kustomize';
       try {
-        text = await renderKustomize(source.path);
+        const rendered = await renderWithOrigins(source.path);
+        text = rendered.text;
+        originBase = rendered.base;
       } catch (error) {
         result.errors.push({ file: source.path, message: error instanceof RenderError ? error.message : String(error) });
         result.notEvaluated.push({ target: source.path, reason: 'kustomization could not be rendered' });
@@ -158,6 +162,7 @@ async function loadSource(
   }
   if (text === undefined) return [];
   const parsed = parseManifests(text, label, origin, limits);
+  if (originBase) await attributeOrigins(parsed.objects, originBase, limits);
   result.errors.push(...parsed.errors);
   result.notes.push(...parsed.notes);
   return parsed.objects.map((obj, i) => normalize(obj, `${sourceIndex}:${i}`));

@@ -25,14 +25,16 @@ interface Dump {
 
 /**
  * `first`: the characters a match can start with (js-yaml 5's implicitFirstChars). js-yaml 4 tries
- * every implicit type on every plain scalar; checking the first character keeps that as cheap as
- * with its DEFAULT_SCHEMA. `parse` alone decides.
+ * every implicit type on every plain scalar; looking at the first character code keeps that as
+ * cheap as with its DEFAULT_SCHEMA. It only skips work: `parse` decides.
  */
 function scalarType(tag: string, first: string, parse: Parse, dump: Dump): yaml.Type {
+  const starts = new Uint8Array(128);
+  for (const c of first) starts[c.charCodeAt(0)] = 1;
   return new yaml.Type(tag, {
     kind: 'scalar',
     // js-yaml 4 hands an empty node as null (only with an explicit tag: `!!null`); js-yaml 5 as ''.
-    resolve: (data: string | null) => (data === null ? parse('') : first.includes(data.charAt(0)) ? parse(data) : NO) !== NO,
+    resolve: (data: string | null) => (!data ? parse('') !== NO : starts[data.charCodeAt(0)] === 1 && parse(data) !== NO),
     construct: (data: string | null) => parse(data ?? ''),
     ...dump,
   });
