@@ -39,7 +39,7 @@ export class DocumentReader {
   private readonly indents: Int32Array;
   private readonly contents: Int32Array;
   /** Children already found, by parent start offset and step: findings often share a path prefix. */
-  private readonly children = new Map<string, Child>();
+  private readonly children = new Map<number, Map<string | number, Child>>();
 
   constructor(
     private readonly text: string,
@@ -58,11 +58,12 @@ export class DocumentReader {
     if (!node) return undefined;
     let offset = node.start;
     for (const step of path) {
-      const memo = `${node.start}\u0000${typeof step}\u0000${step}`;
-      let child = this.children.get(memo);
-      if (child === undefined && !this.children.has(memo)) {
+      let known = this.children.get(node.start);
+      if (!known) this.children.set(node.start, (known = new Map()));
+      let child = known.get(step);
+      if (child === undefined && !known.has(step)) {
         child = this.child(node, step);
-        this.children.set(memo, child);
+        known.set(step, child);
       }
       if (child === undefined) return undefined; // unsure
       if (child === null) return offset; // the path leaves the document here
