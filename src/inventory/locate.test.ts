@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dump } from 'js-yaml';
 import { lineIndexOf, locateInText } from './locate.js';
-import { locateByEvents } from './parse.js';
+import { locateByEvents } from './locate-events.js';
 import { formatPath, type JsonPath } from './object.js';
 
 function lineStarts(text: string): number[] {
@@ -70,8 +70,8 @@ test('property: in block style, the text locator agrees with the parser and answ
   let answered = 0;
   let total = 0;
   fc.assert(
-    fc.property(doc, fc.integer({ min: 2, max: 4 }), fc.boolean(), (value, indent, noArrayIndent) => {
-      const r = agrees(dump(value, { indent, noArrayIndent, lineWidth: -1 }), value);
+    fc.property(doc, fc.integer({ min: 2, max: 4 }), fc.boolean(), (value, indent, seqNoIndent) => {
+      const r = agrees(dump(value, { indent, seqNoIndent, lineWidth: -1 }), value);
       answered += r.answered;
       total += r.total;
     }),

@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Inventory, normalize, parseManifests } from '../../inventory/index.js';
-import { runChecks } from '../check.js';
+import { findingsOf } from '../../../test/support.js';
 import { REMOVED_APIS, removedApi, removedApiVersion } from './deprecated-apis.js';
 
 function scan(yaml: string) {
-  const inventory = new Inventory(parseManifests(yaml, 'test.yaml', 'file').objects.map((o, i) => normalize(o, String(i))));
-  return runChecks([removedApiVersion], { inventory });
+  return findingsOf(yaml, removedApiVersion);
 }
 
 test('the table answers for the migration guide\'s removals', () => {

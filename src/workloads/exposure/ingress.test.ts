@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Inventory, normalize, parseManifests } from '../../inventory/index.js';
-import { runChecks } from '../check.js';
+import { findingsOf } from '../../../test/support.js';
 import { ingressWithoutTls, tlsCovers } from './ingress.js';
 
 function scan(yaml: string) {
-  const inventory = new Inventory(parseManifests(yaml, 'test.yaml', 'file').objects.map((o, i) => normalize(o, String(i))));
-  return runChecks([ingressWithoutTls], { inventory });
+  return findingsOf(yaml, ingressWithoutTls);
 }
 
 test('TLS host matching: exact (case-insensitive) or a one-label wildcard', () => {

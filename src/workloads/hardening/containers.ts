@@ -1,4 +1,4 @@
-import { podCheck, type Check } from '../check.js';
+import { podCheck } from '../check.js';
 import { containerLabel, containerSetting, isWindowsPod } from '../security-context.js';
 import { cis, isEmptySetting, kubeLinter, kubescape, kubescapeDoc, ksv, meta, polaris, SECURITY_CONTEXT_DOC, show, violation } from './util.js';
 

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Inventory, normalize, parseManifests } from '../../inventory/index.js';
-import { runChecks, type Check } from '../check.js';
+import { findingsOf } from '../../../test/support.js';
+import type { Check } from '../check.js';
 import { canonicalHostPath, runtimeSocket, runtimeSocketExposure, sensitiveExposure, sensitiveHostPath, writableHostPath } from './host.js';
 
 function scan(yaml: string, check: Check) {
-  const inventory = new Inventory(parseManifests(yaml, 'test.yaml', 'file').objects.map((o, i) => normalize(o, String(i))));
-  return runChecks([check], { inventory });
+  return findingsOf(yaml, check);
 }
 
 /** A Deployment whose pod mounts one hostPath volume into `app`. */

@@ -1,13 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Inventory, normalize, parseManifests } from '../../inventory/index.js';
-import { runChecks, type Check } from '../check.js';
+import { findingsOf } from '../../../test/support.js';
+import type { Check } from '../check.js';
 import { findSecretValues, isPlaceholder, isSensitiveName, maskSecret, normalizeName } from './secret-scan.js';
 import { literalSecretInEnv, secretsInConfigMap, secretsInEnv } from './secrets.js';
 
 function scan(yaml: string, check: Check) {
-  const inventory = new Inventory(parseManifests(yaml, 'test.yaml', 'file').objects.map((o, i) => normalize(o, String(i))));
-  return runChecks([check], { inventory });
+  return findingsOf(yaml, check);
 }
 
 // Realistic-looking but fake credentials (random characters in the providers' formats).

@@ -1,20 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { findingsOf, dedent } from '../../../test/support.js';
 import type { Finding } from '../../core/finding.js';
-import { Inventory, normalize, parseManifests } from '../../inventory/index.js';
-import { runChecks, type Check } from '../check.js';
+import type { Check } from '../check.js';
 import { PSS_BASELINE_CHECKS } from './baseline.js';
 
-/** Strips the common indentation of a template literal, so YAML can be written indented in the test. */
-function yaml(text: string): string {
-  const lines = text.replace(/^\n/, '').split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-  return lines.map((l) => l.slice(indent)).join('\n');
-}
+const yaml = dedent;
 
 function scan(text: string, checks: readonly Check[] = PSS_BASELINE_CHECKS): Finding[] {
-  const inventory = new Inventory(parseManifests(text, 'test.yaml', 'file').objects.map((o, i) => normalize(o, String(i))));
-  return runChecks(checks, { inventory });
+  return findingsOf(text, checks);
 }
 
 const check = (id: string): Check => PSS_BASELINE_CHECKS.find((c) => c.meta.id === id)!;

@@ -1,23 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { findingsOf, dedent } from '../../../test/support.js';
 import type { Finding } from '../../core/finding.js';
-import { Inventory, normalize, parseManifests } from '../../inventory/index.js';
-import { runChecks, type Check } from '../check.js';
+import type { Check } from '../check.js';
 import { PSS_BASELINE_CHECKS } from './baseline.js';
 import { PSS_CONTROLS } from './controls.js';
 import { PSS_RESTRICTED_CHECKS } from './restricted.js';
 
 const ALL = [...PSS_BASELINE_CHECKS, ...PSS_RESTRICTED_CHECKS];
 
-function yaml(text: string): string {
-  const lines = text.replace(/^\n/, '').split('\n');
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-  return lines.map((l) => l.slice(indent)).join('\n');
-}
+const yaml = dedent;
 
 function scan(text: string, checks: readonly Check[]): Finding[] {
-  const inventory = new Inventory(parseManifests(text, 'test.yaml', 'file').objects.map((o, i) => normalize(o, String(i))));
-  return runChecks(checks, { inventory });
+  return findingsOf(text, checks);
 }
 
 const check = (id: string): Check => ALL.find((c) => c.meta.id === id)!;
