@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { CATEGORIES, SEVERITIES } from '../core/severity.js';
 import { countByCategory, countBySeverity } from './common.js';
 import { renderReport } from './index.js';
-import { emptyResult, scanResult } from './fixtures.test.js';
+import { emptyResult, scanResult } from '../../test/report-fixtures.js';
 
 const CHROMIUM = process.env.KUBEWARD_CHROMIUM ?? '/usr/bin/chromium';
 const REQUIRE_E2E = process.env.KUBEWARD_REQUIRE_E2E === '1';

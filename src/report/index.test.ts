@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isReportFormat, renderReport, REPORT_FORMATS } from './index.js';
-import { emptyResult, scanResult } from './fixtures.test.js';
+import { emptyResult, scanResult } from '../../test/report-fixtures.js';
 
 test('every format renders a full and an empty scan, ending with a newline', async () => {
   assert.deepEqual([...REPORT_FORMATS], ['table', 'json', 'sarif', 'junit', 'html']);

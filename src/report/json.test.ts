@@ -6,7 +6,7 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { SCAN_RESULT_SCHEMA_VERSION } from '../core/scan-result.js';
 import { renderReport } from './index.js';
-import { emptyResult, scanResult } from './fixtures.test.js';
+import { emptyResult, scanResult } from '../../test/report-fixtures.js';
 
 // ajv and ajv-formats are CommonJS; their default export arrives wrapped depending on the loader.
 const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { ScanResult } from '../core/scan-result.js';
 import { renderReport } from './index.js';
 import { xmlAttr, xmlText } from './xml.js';
-import { emptyResult, HOSTILE, scanResult } from './fixtures.test.js';
+import { emptyResult, HOSTILE, scanResult } from '../../test/report-fixtures.js';
 
 interface XmlElement {
   name: string;

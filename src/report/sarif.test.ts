@@ -6,7 +6,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { renderReport } from './index.js';
 import { artifactLocation, FINGERPRINT_KEY } from './sarif.js';
-import { emptyResult, scanResult } from './fixtures.test.js';
+import { emptyResult, scanResult } from '../../test/report-fixtures.js';
 
 const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderReport } from './index.js';
 import { renderTable } from './table.js';
-import { emptyResult, scanResult } from './fixtures.test.js';
+import { emptyResult, scanResult } from '../../test/report-fixtures.js';
 
 const ESC = '\u001b';
 

@@ -22,11 +22,12 @@ function pod(spec: string, metadata = ''): string {
 }
 
 describe('PSS baseline checks', () => {
-  it('defines KW-WL-001 … KW-WL-011 in order, each with a PSS and a KSV alias', () => {
-    assert.deepEqual(PSS_BASELINE_CHECKS.map((c) => c.meta.id), Array.from({ length: 11 }, (_, i) => `KW-WL-${String(i + 1).padStart(3, '0')}`));
+  it('defines KW-WL-001 … KW-WL-011 and KW-WL-018 in the standard\'s order, each with a PSS alias (and a KSV one where Trivy has it)', () => {
+    const ids = ['001', '002', '003', '004', '005', '006', '018', '007', '008', '009', '010', '011'].map((n) => `KW-WL-${n}`);
+    assert.deepEqual(PSS_BASELINE_CHECKS.map((c) => c.meta.id), ids);
     for (const { meta } of PSS_BASELINE_CHECKS) {
       assert.ok(meta.aliases.some((a) => a.framework === 'PSS' && a.id.startsWith('baseline/')), meta.id);
-      assert.ok(meta.aliases.some((a) => a.framework === 'KSV'), meta.id);
+      if (meta.id !== 'KW-WL-018') assert.ok(meta.aliases.some((a) => a.framework === 'KSV'), meta.id);
       assert.equal(meta.category, 'workloads');
     }
     assert.equal(check('KW-WL-003').meta.severity, 'critical');
@@ -210,6 +211,41 @@ describe('PSS baseline checks', () => {
     });
   });
 
+  describe('KW-WL-018 host probes and lifecycle hooks', () => {
+    it('fails on a host in any probe or hook, httpGet or tcpSocket, in any container list', () => {
+      const findings = scan(pod(`
+        initContainers:
+        - name: init
+          image: x
+          lifecycle:
+            postStart: {httpGet: {host: 169.254.169.254, path: /latest/meta-data, port: 80}}
+        containers:
+        - name: app
+          image: x
+          livenessProbe: {httpGet: {path: /healthz, port: 8080}}
+          readinessProbe: {tcpSocket: {host: "10.0.0.1", port: 6443}}
+          startupProbe: {httpGet: {host: "", port: 8080}}
+          lifecycle:
+            preStop: {tcpSocket: {host: kubernetes.default, port: 443}}
+      `), [check('KW-WL-018')]);
+      const seen = findings.flatMap((f) => f.evidence.map((e) => [f.container, e.path, e.value])).sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+      assert.deepEqual(seen, [
+        ['app', 'spec.containers[0].lifecycle.preStop.tcpSocket.host', 'kubernetes.default'],
+        ['app', 'spec.containers[0].readinessProbe.tcpSocket.host', '10.0.0.1'],
+        ['init', 'spec.initContainers[0].lifecycle.postStart.httpGet.host', '169.254.169.254'],
+      ]);
+    });
+    it('passes probes without a host', () => {
+      assert.deepEqual(scan(pod(`
+        containers:
+        - name: app
+          image: x
+          livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 5}
+          lifecycle: {preStop: {exec: {command: [sleep, "5"]}}}
+      `), [check('KW-WL-018')]), []);
+    });
+  });
+
   describe('KW-WL-007 AppArmor', () => {
     it('fails on Unconfined at pod level and on a container overriding an allowed pod profile', () => {
       const findings = scan(pod(`
@@ -376,6 +412,7 @@ describe('PSS baseline checks', () => {
       - name: everything
         image: ubuntu
         ports: [{containerPort: 22, hostPort: 2222}]
+        livenessProbe: {tcpSocket: {host: 169.254.169.254, port: 80}}
         securityContext:
           privileged: true
           procMount: Unmasked
@@ -383,6 +420,6 @@ describe('PSS baseline checks', () => {
           capabilities: {add: [SYS_ADMIN]}
       volumes: [{name: root, hostPath: {path: /}}]
     `));
-    assert.deepEqual([...new Set(findings.map((f) => f.checkId))].sort(), PSS_BASELINE_CHECKS.map((c) => c.meta.id));
+    assert.deepEqual([...new Set(findings.map((f) => f.checkId))].sort(), PSS_BASELINE_CHECKS.map((c) => c.meta.id).sort());
   });
 });

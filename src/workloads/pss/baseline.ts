@@ -215,6 +215,30 @@ const hostPorts = podCheck(pssMeta('baseline', {
   });
 }));
 
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+const HOOKS = ['postStart', 'preStop'] as const;
+
+const hostProbes = podCheck(pssMeta('baseline', {
+  id: 'KW-WL-018',
+  title: 'Probe or lifecycle hook aimed at another host',
+  severity: 'medium',
+  description: 'A container\'s liveness, readiness or startup probe, or its postStart/preStop hook, sets httpGet.host or tcpSocket.host (Pod Security Standards baseline since Kubernetes 1.34).',
+  rationale: 'The kubelet sends probe and hook requests from the node. A host field lets a pod make the node call any address the node can reach — other nodes, the cloud metadata service, control-plane endpoints — a server-side request forgery through the kubelet.',
+  remediation: 'Remove the host field: probes and hooks then target the pod\'s own IP. Expose anything else the check needs through the container itself.',
+  references: ['https://github.com/kubernetes/enhancements/tree/master/keps/sig-auth/4940-psa-block-host-field-in-probes'],
+  aliases: [pss('baseline/host-probes-lifecycle-hooks')],
+}), (pod) => pod.containers.flatMap((container) => {
+  const handlers: { path: JsonPath; what: string; handler: unknown }[] = [
+    ...PROBES.map((probe) => ({ path: [probe], what: probe, handler: container.spec[probe] })),
+    ...HOOKS.map((hook) => ({ path: ['lifecycle', hook], what: `lifecycle.${hook}`, handler: member(container.spec.lifecycle, hook) })),
+  ];
+  return handlers.flatMap(({ path, what, handler }) => (['httpGet', 'tcpSocket'] as const).flatMap((action) => {
+    const host = member(member(handler, action), 'host');
+    if (host === undefined || host === null || host === '') return [];
+    return [violationAt({ path: [...container.path, ...path, action], container }, ['host'], host, `${containerLabel(container)} ${what}.${action} targets host ${show(host)}`)];
+  }));
+}));
+
 const appArmor = podCheck(pssMeta('baseline', {
   id: 'KW-WL-007',
   title: 'AppArmor profile overridden or disabled',
@@ -300,6 +324,6 @@ const sysctls = podCheck(pssMeta('baseline', {
 
 /** Baseline Pod Security Standard, one check per control (KW-WL-001 … KW-WL-011). */
 export const PSS_BASELINE_CHECKS: readonly Check[] = [
-  hostProcess, hostNamespaces, privileged, baselineCapabilities, hostPathVolumes, hostPorts,
+  hostProcess, hostNamespaces, privileged, baselineCapabilities, hostPathVolumes, hostPorts, hostProbes,
   appArmor, seLinux, procMount, seccompUnconfined, sysctls,
 ];

@@ -21,6 +21,7 @@ export const PSS_CONTROLS: readonly PssControl[] = [
   { id: 'pss-baseline/capabilities', level: 'baseline', title: 'Capabilities', checkIds: ['KW-WL-004'] },
   { id: 'pss-baseline/host-path-volumes', level: 'baseline', title: 'HostPath Volumes', checkIds: ['KW-WL-005'] },
   { id: 'pss-baseline/host-ports', level: 'baseline', title: 'Host Ports', checkIds: ['KW-WL-006'] },
+  { id: 'pss-baseline/host-probes-lifecycle-hooks', level: 'baseline', title: 'Host Probes / Lifecycle Hooks', checkIds: ['KW-WL-018'] },
   { id: 'pss-baseline/apparmor', level: 'baseline', title: 'AppArmor', checkIds: ['KW-WL-007'] },
   { id: 'pss-baseline/selinux', level: 'baseline', title: 'SELinux', checkIds: ['KW-WL-008'] },
   { id: 'pss-baseline/proc-mount', level: 'baseline', title: '/proc Mount Type', checkIds: ['KW-WL-009'] },

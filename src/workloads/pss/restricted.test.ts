@@ -269,12 +269,12 @@ describe('PSS restricted checks', () => {
 });
 
 describe('PSS_CONTROLS', () => {
-  it('lists the 11 baseline and 6 restricted controls of the standard, covering each check once', () => {
+  it('lists the 12 baseline and 6 restricted controls of the standard, covering each check once', () => {
     assert.deepEqual(PSS_CONTROLS.map((c) => c.title), [
-      'HostProcess', 'Host Namespaces', 'Privileged Containers', 'Capabilities', 'HostPath Volumes', 'Host Ports', 'AppArmor', 'SELinux',
+      'HostProcess', 'Host Namespaces', 'Privileged Containers', 'Capabilities', 'HostPath Volumes', 'Host Ports', 'Host Probes / Lifecycle Hooks', 'AppArmor', 'SELinux',
       '/proc Mount Type', 'Seccomp', 'Sysctls', 'Volume Types', 'Privilege Escalation', 'Running as Non-root', 'Running as Non-root user', 'Seccomp', 'Capabilities',
     ]);
-    assert.equal(PSS_CONTROLS.filter((c) => c.level === 'baseline').length, 11);
+    assert.equal(PSS_CONTROLS.filter((c) => c.level === 'baseline').length, 12);
     assert.deepEqual(PSS_CONTROLS.flatMap((c) => c.checkIds).sort(), ALL.map((c) => c.meta.id).sort());
   });
   it('matches each control to the PSS alias of its checks', () => {

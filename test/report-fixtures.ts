@@ -1,8 +1,8 @@
-/** A small, realistic scan result the report tests share. Named .test.ts so it stays out of the build; it has no tests itself. */
-import type { CheckMeta } from '../core/catalog.js';
-import type { Finding, SuppressedFinding } from '../core/finding.js';
-import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult } from '../core/scan-result.js';
-import { CATEGORIES, SEVERITIES } from '../core/severity.js';
+/** A small, realistic scan result the report tests share (hand-written input, not output of the code under test). */
+import type { CheckMeta } from '../src/core/catalog.js';
+import type { Finding, SuppressedFinding } from '../src/core/finding.js';
+import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult } from '../src/core/scan-result.js';
+import { CATEGORIES, SEVERITIES } from '../src/core/severity.js';
 
 export const HOSTILE = `<script>alert("x")</script> ]]> & " ' \u0000\u0007\u001b[31m\u0008 \ud800`;
 
