@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,7 @@ test('malformed YAML: file:line:col on stderr, the rest still scanned, exit 2', 
 });
 
 test('usage errors exit 2 with a message and no stack trace', () => {
-  for (const args of [['scan'], ['scan', fixtures, '--severity', 'urgent'], ['scan', fixtures, '--format', 'pdf'], ['scan', fixtures, '--compliance', 'nist'], ['explain', 'KW-NOPE-999'], ['frobnicate']]) {
+  for (const args of [['scan'], ['scan', fixtures, '--output', 'json'], ['scan', fixtures, '--severity', 'urgent'], ['scan', fixtures, '--format', 'pdf'], ['scan', fixtures, '--compliance', 'nist'], ['explain', 'KW-NOPE-999'], ['frobnicate']]) {
     const r = kubeward(args);
     assert.equal(r.status, 2, args.join(' '));
     assert.ok(r.stderr.length > 0, args.join(' '));
@@ -159,6 +159,20 @@ test('checks lists the catalog; explain prints one check; docs/checks.md is gene
   assert.match(explain.stdout, /CIS 5\.2\.2/);
   const markdown = kubeward(['checks', '--format', 'markdown']);
   assert.equal(await readFile(path.join(root, 'docs/checks.md'), 'utf8'), markdown.stdout, 'docs/checks.md is out of date: run `npm run docs`');
+});
+
+test('npm start: the demo scan prints the table and writes kubeward-report.html, nothing else', async () => {
+  const dir = await scratch();
+  await cp(path.join(root, 'examples'), path.join(dir, 'examples'), { recursive: true });
+  const start = (JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const [node, script, ...args] = start.split(' ');
+  assert.equal(node, 'node');
+  const r = spawnSync(process.execPath, [path.join(root, script!), ...args], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /WORKLOADS/);
+  assert.match(r.stdout, /KW-WL-003/);
+  assert.deepEqual((await readdir(dir)).sort(), ['examples', 'kubeward-report.html']);
+  assert.match(await readFile(path.join(dir, 'kubeward-report.html'), 'utf8'), /node-agent/);
 });
 
 test('the bundled demo scans with findings in every part of it', () => {

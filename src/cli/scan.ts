@@ -106,6 +106,8 @@ export function resolveTargets(format: string | undefined, outputs: string[]): T
       extra.push(file === '-' ? { format: maybeFormat as ReportFormat } : { format: maybeFormat as ReportFormat, file });
     } else if (eq > 0 && !output.includes('/')) {
       throw new UsageError(`--output ${output}: unknown format ${maybeFormat} (known: ${REPORT_FORMATS.join(', ')})`);
+    } else if ((REPORT_FORMATS as readonly string[]).includes(output)) {
+      throw new UsageError(`--output ${output}: did you mean --format ${output}, or --output ${output}=FILE?`);
     } else {
       if (main.file !== undefined) throw new UsageError(`--output given twice without a format (${main.file}, ${output}); use FORMAT=FILE for extra reports`);
       main.file = output;
