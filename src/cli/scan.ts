@@ -63,6 +63,7 @@ export async function runScanCommand(paths: string[], flags: Record<string, unkn
     ...(compliance ? { compliance } : {}),
     ...(progress ? { onProgress: (n: number) => process.stderr.write(`\rkubeward: read ${n} input(s)…`) } : {}),
     version,
+    command: ['kubeward', ...process.argv.slice(2)].join(' '),
   });
   if (progress) process.stderr.write('\r\x1b[K');
 

@@ -57,6 +57,19 @@ export class CheckCatalog {
   }
 }
 
+const aliasesIn = (framework: Framework) => (...ids: string[]): Alias[] => ids.map((id) => ({ framework, id }));
+
+/** Alias builders, one per framework: `alias.ksv('KSV-0014')`, `alias.cis('5.2.2')`… */
+export const alias = {
+  pss: aliasesIn('PSS'),
+  cis: aliasesIn('CIS'),
+  ksv: aliasesIn('KSV'),
+  kubescape: aliasesIn('Kubescape'),
+  polaris: aliasesIn('Polaris'),
+  kubeLinter: aliasesIn('KubeLinter'),
+  mitre: aliasesIn('MITRE'),
+} as const;
+
 export function aliasLabel(alias: Alias): string {
   return `${alias.framework} ${alias.id}`;
 }

@@ -21,6 +21,8 @@ export interface ScanOptions {
   stdin?: NodeJS.ReadableStream;
   onProgress?: (filesRead: number) => void;
   version: string;
+  /** The command line, as reports show it. */
+  command?: string;
   now?: Date;
 }
 
@@ -44,7 +46,7 @@ export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
   const result: ScanResult = {
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
     tool: { name: 'kubeward', version: options.version },
-    command: 'scan',
+    command: options.command ?? `kubeward scan ${options.inputs.join(' ')}`,
     startedAt: started.toISOString(),
     durationMs: 0,
     inputs: options.inputs,

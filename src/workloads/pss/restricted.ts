@@ -3,10 +3,8 @@ import type { PodTemplate } from '../../inventory/index.js';
 import { podCheck, type Check, type CheckContext, type Violation } from '../check.js';
 import { capabilities, capabilityPath, containerLabel, containerSetting, effectiveSetting, isWindowsPod, podSetting, type InheritedField } from '../security-context.js';
 import {
-  aliases, CONFINED_PROFILE_TYPES, declarations, describeProfile, member, pssMeta, show, violationAt, volumes,
-} from './baseline.js';
-
-const { pss, ksv, kubescape, cis } = aliases;
+  cis, CONFINED_PROFILE_TYPES, declarations, describeProfile, ksv, kubescape, member, pss, pssMeta, show, violationAt, volumes,
+} from './helpers.js';
 
 /** check_restrictedVolumes.go: the inline volume sources Restricted allows (`image` since Kubernetes 1.33). */
 export const RESTRICTED_VOLUME_TYPES: ReadonlySet<string> = new Set([
