@@ -40,6 +40,8 @@ export class DocumentReader {
   private readonly contents: Int32Array;
   /** Children already found, by parent start offset and step: findings often share a path prefix. */
   private readonly children = new Map<number, Map<string | number, Child>>();
+  private readonly mappings = new Map<number, Map<string, { keyStart: number; line: number; valueStart: number }> | undefined>();
+  private readonly sequences = new Map<number, { line: number; dash: number }[]>();
 
   constructor(
     private readonly text: string,
@@ -105,7 +107,24 @@ export class DocumentReader {
 
   /** The item `index` of the block sequence whose first dash is at `node.start`. */
   private sequenceItem(node: BlockNode, index: number): Child {
-    let seen = -1;
+    const dashes = this.sequenceDashes(node);
+    if (index >= dashes.length) return null;
+    const { line: l, dash } = dashes[index]!;
+    const inline = this.skipSpaces(dash + 1);
+    if (inline < this.lineEnd(l) && this.text[inline] !== '#') {
+      if (this.text[inline] === '|' || this.text[inline] === '>') return undefined; // the parser places block scalars at their content
+      return { at: inline, node: { start: inline, column: inline - this.lines[l]!, line: l } };
+    }
+    const next = this.nextContent(l + 1);
+    if (next === undefined || next.indent <= node.column) return null; // an empty (null) item
+    return { at: next.content, node: { start: next.content, column: next.indent, line: next.line } };
+  }
+
+  /** The dashes of a block sequence, read once. */
+  private sequenceDashes(node: BlockNode): { line: number; dash: number }[] {
+    const known = this.sequences.get(node.start);
+    if (known) return known;
+    const dashes: { line: number; dash: number }[] = [];
     for (let l = node.line; l < this.lastLine; l++) {
       const { indent, content } = this.lineInfo(l);
       if (content === undefined) continue;
@@ -114,21 +133,35 @@ export class DocumentReader {
       if (column < node.column) break;
       if (column > node.column) continue;
       if (this.text[dash] !== '-' || !this.isIndicator(dash + 1)) break;
-      if (++seen < index) continue;
-      const inline = this.skipSpaces(dash + 1);
-      if (inline < this.lineEnd(l) && this.text[inline] !== '#') {
-        if (this.text[inline] === '|' || this.text[inline] === '>') return undefined; // the parser places block scalars at their content
-        return { at: inline, node: { start: inline, column: inline - this.lines[l]!, line: l } };
-      }
-      const next = this.nextContent(l + 1);
-      if (next === undefined || next.indent <= node.column) return null; // an empty (null) item
-      return { at: next.content, node: { start: next.content, column: next.indent, line: next.line } };
+      dashes.push({ line: l, dash });
     }
-    return null;
+    this.sequences.set(node.start, dashes);
+    return dashes;
   }
 
   /** The value of `key` in the block mapping whose first key is at `node.start`. */
   private mappingValue(node: BlockNode, wanted: string): Child {
+    const keys = this.mappingKeys(node);
+    if (!keys) return undefined;
+    const key = keys.get(wanted);
+    if (!key) return null;
+    const { keyStart, line: l, valueStart } = key;
+    const inline = this.skipSpaces(valueStart);
+    if (inline < this.lineEnd(l) && this.text[inline] !== '#') {
+      return { at: keyStart, node: { start: inline, column: inline - this.lines[l]!, line: l } };
+    }
+    // the value is on the lines below: more indented, or a sequence at the key's own indent
+    const column = node.column;
+    const next = this.nextContent(l + 1);
+    const belongs = next !== undefined && (next.indent > column || (next.indent === column && this.text[next.content] === '-' && this.isIndicator(next.content + 1)));
+    if (!belongs) return { at: keyStart, node: { start: inline, flow: true, column, line: l } }; // an empty (null) value
+    return { at: keyStart, node: { start: next.content, column: next.indent, line: next.line } };
+  }
+
+  /** The keys of a block mapping, read once; undefined when one of them is beyond this reader. */
+  private mappingKeys(node: BlockNode): Map<string, { keyStart: number; line: number; valueStart: number }> | undefined {
+    if (this.mappings.has(node.start)) return this.mappings.get(node.start);
+    let keys: Map<string, { keyStart: number; line: number; valueStart: number }> | undefined = new Map();
     for (let l = node.line; l < this.lastLine; l++) {
       const { indent, content } = this.lineInfo(l);
       if (content === undefined) continue;
@@ -138,19 +171,14 @@ export class DocumentReader {
       if (column > node.column) continue;
       if (this.text[keyStart] === '-' && this.isIndicator(keyStart + 1)) continue; // a same-indent sequence of the previous key
       const key = this.blockKeyAt(keyStart);
-      if (!key) return undefined;
-      if (key.text !== wanted) continue;
-      const inline = this.skipSpaces(key.valueStart);
-      if (inline < this.lineEnd(l) && this.text[inline] !== '#') {
-        return { at: keyStart, node: { start: inline, column: inline - this.lines[l]!, line: l } };
+      if (!key || keys.has(key.text)) {
+        keys = undefined;
+        break;
       }
-      // the value is on the lines below: more indented, or a sequence at the key's own indent
-      const next = this.nextContent(l + 1);
-      const belongs = next !== undefined && (next.indent > column || (next.indent === column && this.text[next.content] === '-' && this.isIndicator(next.content + 1)));
-      if (!belongs) return { at: keyStart, node: { start: inline, flow: true, column, line: l } }; // an empty (null) value
-      return { at: keyStart, node: { start: next.content, column: next.indent, line: next.line } };
+      keys.set(key.text, { keyStart, line: l, valueStart: key.valueStart });
     }
-    return null;
+    this.mappings.set(node.start, keys);
+    return keys;
   }
 
   /**

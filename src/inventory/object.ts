@@ -81,10 +81,16 @@ export function formatPath(path: JsonPath): string {
   return out;
 }
 
+const refs = new WeakMap<InventoryObject, ResourceRef>();
+
+/** The reference findings use for `obj` (one shared, read-only value per object). */
 export function resourceRef(obj: InventoryObject): ResourceRef {
+  const known = refs.get(obj);
+  if (known) return known;
   const ref: ResourceRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.name };
   if (obj.namespace !== undefined) ref.namespace = obj.namespace;
   ref.source = { file: obj.source.file, line: obj.source.line, column: obj.source.column };
+  refs.set(obj, ref);
   return ref;
 }
 
