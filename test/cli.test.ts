@@ -183,3 +183,21 @@ test('the bundled demo scans with findings in every part of it', () => {
   for (const name of ['storefront', 'orders-api', 'postgres', 'node-agent', 'nightly-reports']) assert.ok(names.has(name), name);
   assert.ok(report.suppressed.some((s) => s.checkId === 'KW-WL-026'));
 });
+
+test('on a terminal: a progress line on stderr and a coloured table; --quiet and --no-color turn them off', (t) => {
+  const probe = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    if (process.env.KUBEWARD_REQUIRE_E2E === '1') assert.fail('script (util-linux) is needed to give the CLI a terminal');
+    return t.skip('script (util-linux) is not installed');
+  }
+  // `script` runs the command on a pseudo-terminal: stdout and stderr are both TTYs there
+  const onTty = (args: string): string =>
+    spawnSync('script', ['-qec', `${process.execPath} ${cli} ${args}`, '/dev/null'], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } }).stdout;
+  const plain = onTty(`scan ${fixtures}`);
+  assert.match(plain, /kubeward: read \d+ input\(s\)/);
+  assert.match(plain, /\x1b\[[0-9;]*m/);
+  const quiet = onTty(`scan ${fixtures} --quiet --no-color`);
+  assert.doesNotMatch(quiet, /kubeward: read/);
+  assert.doesNotMatch(quiet, /\x1b\[[0-9;]*m/);
+  assert.match(quiet, /KW-WL-003/);
+});
