@@ -1,7 +1,7 @@
 import { CheckCatalog } from '../core/catalog.js';
-import { workloadCheckMetas } from '../workloads/index.js';
+import { MANIFEST_ANALYZERS } from './analyzers.js';
 
-/** The catalog of every check kubeward has. Later areas add their checks here. */
+/** The catalog of every check kubeward has: each analyzer brings its own. */
 export function loadCatalog(): CheckCatalog {
-  return new CheckCatalog(workloadCheckMetas());
+  return new CheckCatalog(MANIFEST_ANALYZERS.flatMap((a) => a.checks()));
 }

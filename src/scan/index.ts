@@ -4,8 +4,8 @@ import type { InputError } from '../core/coverage.js';
 import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult, type ScanSummary } from '../core/scan-result.js';
 import { CATEGORIES, SEVERITIES, severityRank, type Severity } from '../core/severity.js';
 import { loadInventory, podTemplateOf, type HelmOptions, type Inventory } from '../inventory/index.js';
-import { analyzeWorkloads } from '../workloads/index.js';
 import { evaluateCompliance } from '../compliance/index.js';
+import { MANIFEST_ANALYZERS } from './analyzers.js';
 import { loadCatalog } from './catalog.js';
 
 export interface ScanOptions {
@@ -37,7 +37,9 @@ export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const catalog = loadCatalog();
-  const raw = analyzeWorkloads(loaded.inventory);
+  const outputs = MANIFEST_ANALYZERS.map((analyzer) => analyzer.analyze(loaded.inventory));
+  const raw = outputs.flatMap((o) => o.findings);
+  const notEvaluated = [...loaded.notEvaluated, ...outputs.flatMap((o) => o.notEvaluated)];
   const reported = options.severities ? raw.filter((f) => options.severities!.has(f.severity)) : raw;
   const outcome = applyExceptions(reported, options.exceptions ?? [], annotationLookup(loaded.inventory), started);
   const findings = sortFindings(outcome.findings);
@@ -53,14 +55,14 @@ export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
     summary: summarize(loaded.inventory.objects.length, workloads, findings, outcome.suppressed.length),
     findings,
     suppressed: sortFindings(outcome.suppressed),
-    notEvaluated: loaded.notEvaluated,
+    notEvaluated,
     inputErrors: [...(options.settingsErrors ?? []), ...loaded.errors],
     notes: loaded.notes,
     expiredExceptions: outcome.expired,
     checks: catalog.all(),
   };
   if (options.compliance) {
-    result.compliance = evaluateCompliance(options.compliance, { findings: outcome.findings, notEvaluated: loaded.notEvaluated, workloads });
+    result.compliance = evaluateCompliance(options.compliance, { findings: outcome.findings, notEvaluated, workloads });
   }
   result.durationMs = Math.round(performance.now() - t0);
   return result;
