@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
+import { registerProbeCommand } from './probe.js';
 
 // Only commander and package.json load here: each command imports its analyzers when it runs,
 // so `kubeward --version` stays fast.
@@ -62,6 +63,8 @@ program
     const { runExplainCommand } = await import('./explain.js');
     process.exitCode = runExplainCommand(id);
   });
+
+registerProbeCommand(program, version);
 
 try {
   await program.parseAsync(process.argv);

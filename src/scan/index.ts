@@ -6,7 +6,6 @@ import { CATEGORIES, SEVERITIES, severityRank, type Severity } from '../core/sev
 import { loadInventory, podTemplateOf, type HelmOptions, type Inventory } from '../inventory/index.js';
 import { evaluateCompliance } from '../compliance/index.js';
 import { MANIFEST_ANALYZERS } from './analyzers.js';
-import { loadCatalog } from './catalog.js';
 
 export interface ScanOptions {
   inputs: string[];
@@ -36,7 +35,6 @@ export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const catalog = loadCatalog();
   const outputs = MANIFEST_ANALYZERS.map((analyzer) => analyzer.analyze(loaded.inventory));
   const raw = outputs.flatMap((o) => o.findings);
   const notEvaluated = [...loaded.notEvaluated, ...outputs.flatMap((o) => o.notEvaluated)];
@@ -59,7 +57,7 @@ export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
     inputErrors: [...(options.settingsErrors ?? []), ...loaded.errors],
     notes: loaded.notes,
     expiredExceptions: outcome.expired,
-    checks: catalog.all(),
+    checks: MANIFEST_ANALYZERS.flatMap((a) => a.checks()).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   };
   if (options.compliance) {
     result.compliance = evaluateCompliance(options.compliance, { findings: outcome.findings, notEvaluated, workloads });
