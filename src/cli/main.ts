@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { registerProbeCommand } from './probe.js';
+import { registerRbacCommands } from './rbac.js';
 
 // Only commander and package.json load here: each command imports its analyzers when it runs,
 // so `kubeward --version` stays fast.
@@ -64,6 +65,7 @@ program
     process.exitCode = runExplainCommand(id);
   });
 
+registerRbacCommands(program, version);
 registerProbeCommand(program, version);
 
 try {

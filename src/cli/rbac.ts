@@ -36,7 +36,7 @@ export interface PermissionsOptions extends CommonRbacOptions {
 }
 
 const processIo: RbacIo = {
-  stdout: (text) => void process.stdout.write(text),
+  stdout: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   stderr: (text) => void process.stderr.write(text),
 };
 
@@ -54,7 +54,8 @@ function common(command: Command): Command {
 }
 
 /** Adds `kubeward rbac can-i | who-can | permissions`. */
-export function registerRbacCommands(program: Command, version: string): void {
+/** Adds `kubeward rbac` and its query subcommands; returns it so other subcommands can join. */
+export function registerRbacCommands(program: Command, version: string): Command {
   const rbac = program.command('rbac').description('query RBAC offline, exactly as the API server authorizes: can-i, who-can, permissions');
 
   common(
@@ -97,6 +98,7 @@ export function registerRbacCommands(program: Command, version: string): void {
   ).action(async (subject: string, options: PermissionsOptions) => {
     process.exitCode = await runPermissions(subject, options);
   });
+  return rbac;
 }
 
 /** `kubeward rbac can-i`: 0 yes, 1 no, 2 usage or input errors. */
@@ -121,6 +123,9 @@ export async function runWhoCan(verb: string, resource: string, name: string | u
     const loaded = await load(options, io);
     const { request, warnings } = loaded.index.request({ verb, resource, ...opt('name', name), ...opt('namespace', options.namespace), ...opt('subresource', options.subresource) });
     const result = loaded.index.whoCan(request, { allNamespaces: options.allNamespaces === true });
+    if (!options.namespace && !options.allNamespaces && 'resource' in request && loaded.index.resources.isNamespaced(request.apiGroup, request.resource) !== false) {
+      warnings.push('no namespace given: only ClusterRoleBindings count (cluster-wide request); use -n NAMESPACE or -A for RoleBindings');
+    }
     const { formatWhoCan } = await import('../rbac/format.js');
     io.stdout(options.format === 'json' ? json({ ...result, diagnostics: loaded.index.diagnostics }) : formatWhoCan(result));
     finish(loaded, warnings, options, io);
