@@ -2,7 +2,7 @@ import type { Category, Severity } from './severity.js';
 import { compareSeverityDesc } from './severity.js';
 
 /** Frameworks a check can be aliased into, so users can find it under the id they know. */
-export type Framework = 'PSS' | 'CIS' | 'KSV' | 'Kubescape' | 'Polaris' | 'KubeLinter' | 'MITRE';
+export type Framework = 'PSS' | 'CIS' | 'KSV' | 'KCV' | 'Kubescape' | 'Polaris' | 'KubeLinter' | 'MITRE';
 
 export interface Alias {
   framework: Framework;
@@ -64,6 +64,7 @@ export const alias = {
   pss: aliasesIn('PSS'),
   cis: aliasesIn('CIS'),
   ksv: aliasesIn('KSV'),
+  kcv: aliasesIn('KCV'),
   kubescape: aliasesIn('Kubescape'),
   polaris: aliasesIn('Polaris'),
   kubeLinter: aliasesIn('KubeLinter'),

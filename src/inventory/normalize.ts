@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ParsedObject } from './parse.js';
 import { isClusterScoped, isJsonObject, stringMap, type InventoryObject, type JsonObject } from './object.js';
 import { podSpecPathOf } from './workloads.js';
@@ -13,7 +14,8 @@ export function normalize(parsed: ParsedObject, key: string): InventoryObject {
   const explicitNamespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : undefined;
   const namespace = isClusterScoped(kind) ? undefined : (explicitNamespace ?? 'default');
   if (namespace !== undefined) metadata.namespace = namespace;
-  const name = typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? `${metadata.generateName}*` : '<unnamed>';
+  // Configuration files (EncryptionConfiguration, KubeletConfiguration…) have no name: their file names them.
+  const name = typeof metadata.name === 'string' ? metadata.name : typeof metadata.generateName === 'string' ? `${metadata.generateName}*` : `<${path.basename(parsed.source.file)}>`;
 
   applyDefaults(kind, object);
   const result: InventoryObject = {

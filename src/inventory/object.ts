@@ -45,6 +45,9 @@ const CLUSTER_SCOPED = new Set([
   'CertificateSigningRequest', 'PodSecurityPolicy', 'FlowSchema', 'PriorityLevelConfiguration',
   'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterTrustBundle', 'GatewayClass', 'ComponentStatus',
   'TokenReview', 'SubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview',
+  // configuration files of the control plane and the nodes, which live outside any namespace
+  'EncryptionConfiguration', 'AdmissionConfiguration', 'KubeletConfiguration', 'KubeProxyConfiguration',
+  'KubeSchedulerConfiguration', 'AuthenticationConfiguration', 'AuthorizationConfiguration', 'TracingConfiguration',
 ]);
 
 export function isClusterScoped(kind: string): boolean {
