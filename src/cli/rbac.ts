@@ -1,3 +1,4 @@
+import { registerGraphCommand, registerLeastPrivilegeCommand } from './rbac-extra.js';
 import { Command, Option } from 'commander';
 import type { RbacIndex } from '../rbac/index.js';
 
@@ -98,6 +99,8 @@ export function registerRbacCommands(program: Command, version: string): Command
   ).action(async (subject: string, options: PermissionsOptions) => {
     process.exitCode = await runPermissions(subject, options);
   });
+  registerLeastPrivilegeCommand(rbac);
+  registerGraphCommand(rbac);
   return rbac;
 }
 
