@@ -1,3 +1,4 @@
+import { registerEscalationsCommand } from './rbac-escalations.js';
 import { registerGraphCommand, registerLeastPrivilegeCommand } from './rbac-extra.js';
 import { Command, Option } from 'commander';
 import type { RbacIndex } from '../rbac/index.js';
@@ -99,6 +100,7 @@ export function registerRbacCommands(program: Command, version: string): Command
   ).action(async (subject: string, options: PermissionsOptions) => {
     process.exitCode = await runPermissions(subject, options);
   });
+  registerEscalationsCommand(rbac);
   registerLeastPrivilegeCommand(rbac);
   registerGraphCommand(rbac);
   return rbac;

@@ -108,7 +108,7 @@ describe('kubeward probe (CLI)', () => {
     const r = await kubeward(['--etcd', `https://127.0.0.1:${port}`, '--exit-code', '5']);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /Not evaluated \(3\):/);
-    assert.match(r.stdout, /KW-PRB-020: not evaluated for Etcd https:\/\/127\.0\.0\.1:\d+, because [^]*?connection refused \(ECONNREFUSED\)/);
+    assert.match(r.stdout, /KW-PRB-020…022: not evaluated for Etcd https:\/\/127\.0\.0\.1:\d+, because [^]*?connection refused \(ECONNREFUSED\)/);
     assert.match(r.stderr, /kubeward: note: 3 check\(s\) not evaluated; the report says why/);
     const quiet = await kubeward(['--etcd', `https://127.0.0.1:${port}`, '-q']);
     assert.equal(quiet.stderr, '');

@@ -73,3 +73,36 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export function isWebUrl(text: string): boolean {
   return /^https?:\/\/[^\s<>"']+$/i.test(text);
 }
+
+/**
+ * "Not evaluated" entries with the same reason, merged: `KW-RBAC-001…035` rather than 35 lines.
+ * Consecutive ids of one area collapse into a range; other targets are listed.
+ */
+export function groupNotEvaluated(items: readonly { target: string; reason: string }[]): { targets: string; reason: string }[] {
+  const byReason = new Map<string, string[]>();
+  for (const { target, reason } of items) byReason.set(reason, [...(byReason.get(reason) ?? []), target]);
+  return [...byReason.entries()].map(([reason, targets]) => ({ targets: compressIds(targets), reason }));
+}
+
+function compressIds(targets: string[]): string {
+  const parts: string[] = [];
+  let run: { prefix: string; from: number; to: number; width: number } | undefined;
+  const flush = (): void => {
+    if (!run) return;
+    const pad = (n: number): string => String(n).padStart(run!.width, '0');
+    parts.push(run.from === run.to ? `${run.prefix}${pad(run.from)}` : `${run.prefix}${pad(run.from)}…${pad(run.to)}`);
+    run = undefined;
+  };
+  for (const target of targets) {
+    const m = /^(KW-[A-Z]+-)(\d+)$/.exec(target);
+    if (m && run && run.prefix === m[1] && Number(m[2]) === run.to + 1) {
+      run.to++;
+      continue;
+    }
+    flush();
+    if (m) run = { prefix: m[1]!, from: Number(m[2]), to: Number(m[2]), width: m[2]!.length };
+    else parts.push(target);
+  }
+  flush();
+  return parts.join(', ');
+}

@@ -3,7 +3,7 @@ import { aliasLabel, type CheckMeta } from '../core/catalog.js';
 import { positionLabel, type Finding, type ResourceRef } from '../core/finding.js';
 import type { ComplianceReport, ScanResult } from '../core/scan-result.js';
 import { CATEGORIES, SEVERITIES, compareSeverityDesc, type Category, type Severity } from '../core/severity.js';
-import { countByCategory, countBySeverity, isWebUrl, plural, resourceKey, sortFindings, valueLabel } from './common.js';
+import { countByCategory, countBySeverity, isWebUrl, plural, resourceKey, sortFindings, valueLabel, groupNotEvaluated } from './common.js';
 import { categoryBars, severityDonut } from './html-chart.js';
 import { HTML_CSS, HTML_SCRIPT } from './html-style.js';
 import { xmlSafe } from './xml.js';
@@ -220,7 +220,7 @@ function references(refs: string[]): string {
 
 function notEvaluated(result: ScanResult): string {
   if (result.notEvaluated.length === 0) return '';
-  const rows = result.notEvaluated.map((n) => `<tr><td><code>${esc(n.target)}</code></td><td>${rich(n.reason)}</td></tr>`).join('\n');
+  const rows = groupNotEvaluated(result.notEvaluated).map((n) => `<tr><td><code>${esc(n.targets)}</code></td><td>${rich(n.reason)}</td></tr>`).join('\n');
   return `<section class="panel" id="not-evaluated"><h2>Not evaluated <span class="count">${result.notEvaluated.length}</span></h2>
 <p class="reason">These were not checked, so they are not known to pass.</p>
 <table><thead><tr><th>What</th><th>Why</th></tr></thead><tbody>

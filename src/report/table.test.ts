@@ -59,3 +59,16 @@ test('table of an empty scan says so', async () => {
   assert.match(out, /0 findings: 0 critical/);
   assert.ok(!out.includes('Not evaluated'));
 });
+
+test('not-evaluated entries with the same reason are merged, ids into ranges', async () => {
+  const { groupNotEvaluated } = await import('./common.js');
+  const items = [
+    ...['KW-RBAC-001', 'KW-RBAC-002', 'KW-RBAC-003', 'KW-RBAC-005'].map((target) => ({ target, reason: 'no bindings' })),
+    { target: 'charts/app', reason: 'helm not found' },
+    { target: 'KW-API-010', reason: 'no bindings' },
+  ];
+  assert.deepEqual(groupNotEvaluated(items), [
+    { targets: 'KW-RBAC-001…003, KW-RBAC-005, KW-API-010', reason: 'no bindings' },
+    { targets: 'charts/app', reason: 'helm not found' },
+  ]);
+});

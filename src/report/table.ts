@@ -2,7 +2,7 @@ import { inputErrorLabel } from '../core/coverage.js';
 import { positionLabel, resourceLabel, type Finding, type SuppressedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
 import { CATEGORIES, SEVERITIES, type Severity } from '../core/severity.js';
-import { countBySeverity, plural, primaryPosition, shorten, sortFindings } from './common.js';
+import { countBySeverity, plural, primaryPosition, shorten, sortFindings, groupNotEvaluated } from './common.js';
 import type { ReportOptions } from './format.js';
 
 /** Lines are kept within this many columns. */
@@ -106,12 +106,12 @@ function summaryLines(result: ScanResult, options: ReportOptions, paint: Paint):
     );
   }
 
-  const section = (title: string, items: string[], style: Style): void => {
+  const section = (title: string, items: string[], style: Style, count = items.length): void => {
     if (items.length === 0) return;
-    lines.push('', paint(`${title} (${items.length}):`, 'bold', style));
+    lines.push('', paint(`${title} (${count}):`, 'bold', style));
     for (const item of items) lines.push(...wrap(item, WIDTH - 4).map((l, i) => (i === 0 ? '  ' : '    ') + l));
   };
-  section('Not evaluated', result.notEvaluated.map((n) => `${clean(n.target)}: ${clean(n.reason)}`), 'yellow');
+  section('Not evaluated', groupNotEvaluated(result.notEvaluated).map((n) => `${clean(n.targets)}: ${clean(n.reason)}`), 'yellow', result.notEvaluated.length);
   section('Input errors', result.inputErrors.map((e) => clean(inputErrorLabel(e))), 'red');
   section(
     'Expired exceptions',
