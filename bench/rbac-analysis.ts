@@ -172,4 +172,4 @@ console.log(`${'  risky grants (index, 35 checks, evidence)'.padEnd(46)} ${`${m(
 console.log(`${'  escalation graph'.padEnd(46)} ${`${m('graph').toFixed(0)} ms`.padStart(12)}   ${r.nodes} nodes, ${r.edges} edges`);
 console.log(`${'  every subject → cluster-admin'.padEnd(46)} ${`${m('reach').toFixed(0)} ms`.padStart(12)}   ${r.chains} subjects reach it`);
 console.log(row('peak RSS (parse + one analysis)', `${rss.toFixed(0)} MB`, '< 300 MB', rss < 300));
-console.log(`${'  RSS after parsing, before the analysis'.padEnd(46)} ${`${parsedRss.toFixed(0)} MB`.padStart(12)}   (node + tsx alone: ${baseRss.toFixed(0)} MB)`);
+console.log(`${'  RSS after parsing, before the analysis'.padEnd(46)} ${`${parsedRss.toFixed(0)} MB`.padStart(12)}   (node (+ tsx when run from source) alone: ${baseRss.toFixed(0)} MB)`);
