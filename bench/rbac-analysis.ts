@@ -15,6 +15,7 @@
 import { Inventory, normalize, parseManifests } from '../src/inventory/index.js';
 import { analyzeRiskyGrants } from '../src/rbac/risky/index.js';
 import { analyzeEscalations } from '../src/rbac/escalation/index.js';
+import { random, pick, some } from './random.js';
 
 const NAMESPACES = 200;
 const ROLES_PER_NAMESPACE = 8;
@@ -27,16 +28,6 @@ const ACCOUNT_OBJECTS_PER_NAMESPACE = 10;
 const DEPLOYMENTS_PER_NAMESPACE = 3;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-let seed = 0x5eed;
-function random(): number {
-  // mulberry32: the same cluster on every run
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-const some = <T>(xs: readonly T[], max: number): T[] => [...new Set(Array.from({ length: 1 + Math.floor(random() * max) }, () => pick(xs)))];
 
 const RESOURCES: [string, string][] = [
   ['', 'pods'], ['', 'pods/log'], ['', 'configmaps'], ['', 'services'], ['', 'serviceaccounts'], ['', 'persistentvolumeclaims'], ['', 'events'],

@@ -3,14 +3,12 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { registerProbeCommand } from './probe.js';
 import { registerRbacCommands } from './rbac.js';
+import { collect } from './common.js';
 
 // Only commander and package.json load here: each command imports its analyzers when it runs,
 // so `kubeward --version` stays fast.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** Options every command that reports findings takes. */
 export function addReportOptions(command: Command): Command {

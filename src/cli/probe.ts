@@ -1,13 +1,11 @@
 import { Option, type Command } from 'commander';
+import { collect } from './common.js';
 
 // `kubeward probe`: what an unauthenticated attacker sees from the network. Only commander loads with
 // this file; the probe, the report formats and the settings helpers load when the command runs.
 
 const REPORT_FORMAT_CHOICES = ['table', 'json', 'sarif', 'junit', 'html'];
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** Adds `probe` to `program`. */
 export function registerProbeCommand(program: Command, version: string): Command {

@@ -1,14 +1,11 @@
 import { Command, Option } from 'commander';
+import { UsageError, collect, type CliIo } from './common.js';
 
 // `kubeward rbac escalations`. Only commander loads here; the loader, the evaluator and the
 // escalation graph are imported when the command runs.
 
 /** Where the command reads and writes (process streams by default; tests pass their own). */
-export interface EscalationsIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin?: NodeJS.ReadableStream;
-}
+export type EscalationsIo = CliIo;
 
 export interface EscalationsOptions {
   filename?: string[];
@@ -24,11 +21,7 @@ const processIo: EscalationsIo = {
   stderr: (text) => void process.stderr.write(text),
 };
 
-class UsageError extends Error {}
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** Adds `kubeward rbac escalations [SUBJECT] [--to TARGET] -f PATH... [--format table|json]` under the `rbac` command. */
 export function registerEscalationsCommand(rbac: Command): void {

@@ -1,13 +1,11 @@
 import { Command, Option } from 'commander';
+import { UsageError, collect, type CliIo } from './common.js';
 
 // `kubeward rbac least-privilege` and `kubeward rbac graph`. Only commander loads here; the
 // analyzers, the loader and the audit-log reader are imported when a command runs.
 
 /** Where a command reads and writes (process streams by default; tests pass their own). */
-export interface RbacExtraIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin?: NodeJS.ReadableStream;
+export interface RbacExtraIo extends CliIo {
   /** Show a progress line while reading a large log (a terminal on stderr). */
   progress?: boolean;
 }
@@ -36,11 +34,7 @@ const processIo = (): RbacExtraIo => ({
   progress: process.stderr.isTTY === true,
 });
 
-class UsageError extends Error {}
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** Adds `rbac least-privilege` to the `rbac` command. */
 export function registerLeastPrivilegeCommand(rbac: Command): void {

@@ -2,15 +2,12 @@ import { registerEscalationsCommand } from './rbac-escalations.js';
 import { registerGraphCommand, registerLeastPrivilegeCommand } from './rbac-extra.js';
 import { Command, Option } from 'commander';
 import type { RbacIndex } from '../rbac/index.js';
+import { UsageError, collect, type CliIo } from './common.js';
 
 // Only commander loads here; the evaluator and the loader are imported when a command runs.
 
 /** Where a command reads and writes (process streams by default; tests pass their own). */
-export interface RbacIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin?: NodeJS.ReadableStream;
-}
+export type RbacIo = CliIo;
 
 export interface CommonRbacOptions {
   filename?: string[];
@@ -42,11 +39,7 @@ const processIo: RbacIo = {
   stderr: (text) => void process.stderr.write(text),
 };
 
-class UsageError extends Error {}
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 function common(command: Command): Command {
   return command

@@ -4,8 +4,8 @@ import { COMPLIANCE_FRAMEWORKS } from '../compliance/index.js';
 import { scanManifests } from '../scan/index.js';
 import { findingsExitCode, parseCount, ReportUsageError, resolveReportTargets, useColor, writeReports, type ReportTarget } from './report-output.js';
 import { loadConfig, loadExceptionRules, parseSeverityFilter, SettingsError, type FileConfig } from '../scan/settings.js';
+import { UsageError } from './common.js';
 
-class UsageError extends Error {}
 
 /** `kubeward scan`: returns the exit code. */
 export async function runScanCommand(paths: string[], flags: Record<string, unknown>, version: string): Promise<number> {
