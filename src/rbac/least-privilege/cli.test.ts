@@ -129,8 +129,10 @@ test('commander: both commands register under rbac with their options; a bad --f
   }
 });
 
-test('rbac-extra.ts loads nothing but commander until a command runs (kubeward --version stays fast)', async () => {
+test('rbac-extra.ts loads nothing but commander and the tiny CLI common module until a command runs (kubeward --version stays fast)', async () => {
   const source = await readFile(fileURLToPath(new URL('../../cli/rbac-extra.ts', import.meta.url)), 'utf8');
   const staticImports = [...source.matchAll(/^import\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
-  assert.deepEqual(staticImports, ['commander']);
+  assert.deepEqual(staticImports, ['commander', './common.js']);
+  const common = await readFile(fileURLToPath(new URL('../../cli/common.ts', import.meta.url)), 'utf8');
+  assert.doesNotMatch(common, /^import\s+(?!type\b)/m, 'common.ts imports nothing at run time');
 });
