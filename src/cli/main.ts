@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
+import { registerNetpolCommands } from './netpol.js';
 import { registerProbeCommand } from './probe.js';
 import { registerRbacCommands } from './rbac.js';
 import { collect } from './common.js';
@@ -64,6 +65,7 @@ program
   });
 
 registerRbacCommands(program, version);
+registerNetpolCommands(program, version);
 registerProbeCommand(program, version);
 
 try {

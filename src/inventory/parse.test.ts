@@ -55,6 +55,13 @@ items:
   assert.equal(objects[1]!.source.locate(['metadata', 'name']).line, 9);
 });
 
+test('items of a typed list (PodList) take the list\'s kind and apiVersion when they leave them out', () => {
+  const text = 'apiVersion: v1\nkind: PodList\nitems:\n  - metadata: {name: a}\n    spec: {containers: []}\n  - apiVersion: v1\n    kind: Pod\n    metadata: {name: b}\n';
+  const { objects, notes } = parseManifests(text, 'pods.yaml', 'file');
+  assert.deepEqual(objects.map((o) => [o.raw.apiVersion, o.raw.kind, (o.raw.metadata as { name: string }).name]), [['v1', 'Pod', 'a'], ['v1', 'Pod', 'b']]);
+  assert.deepEqual(notes, []);
+});
+
 test('a malformed document is reported at file:line:col and the other documents are still parsed', () => {
   const text = `${pod('good-1')}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: [unclosed\n---\n${pod('good-2')}`;
   const { objects, errors } = parseManifests(text, 'bad.yaml', 'file');

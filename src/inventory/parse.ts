@@ -167,8 +167,14 @@ function collectObjects(
     return;
   }
   if (value.kind.endsWith('List') && Array.isArray(value.items)) {
+    // In a typed list (PodList…) the items may leave out their kind and apiVersion: the list's own apply.
+    const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
     value.items.forEach((item, index) => {
       const itemPath = [...prefix, 'items', index];
+      if (isJsonObject(item) && itemKind !== undefined) {
+        item.kind ??= itemKind;
+        item.apiVersion ??= value.apiVersion;
+      }
       if (isJsonObject(item)) collectObjects(item, itemPath, file, locate, emit, notes);
       else notes.push({ file, line: locate(itemPath).line, message: `item ${index} of ${value.kind} is not an object; skipped` });
     });
