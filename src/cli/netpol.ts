@@ -23,7 +23,7 @@ export interface ExplainCliOptions {
 }
 
 const processIo: NetpolIo = {
-  stdout: (text) => void process.stdout.write(text),
+  stdout: (text) => void process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`),
   stderr: (text) => void process.stderr.write(text),
 };
 
