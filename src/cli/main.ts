@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
+import { registerMeshCommands } from './mesh.js';
 import { registerNetpolCommands } from './netpol.js';
 import { registerProbeCommand } from './probe.js';
 import { registerRbacCommands } from './rbac.js';
@@ -66,6 +67,7 @@ program
 
 registerRbacCommands(program, version);
 registerNetpolCommands(program, version);
+registerMeshCommands(program);
 registerProbeCommand(program, version);
 
 try {
