@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { registerNetpolExtraCommands } from './netpol-extra.js';
 
 // Only commander loads here; the engine and the loader are imported when a command runs.
 
@@ -10,7 +11,7 @@ export interface NetpolIo {
 
 export interface ConnectivityCliOptions {
   filename?: string[];
-  format?: 'txt' | 'json' | 'csv' | 'md';
+  format?: 'txt' | 'json' | 'csv' | 'md' | 'dot' | 'html';
   hostNetworkAsPod?: boolean;
   quiet?: boolean;
 }
@@ -48,7 +49,7 @@ export function registerNetpolCommands(program: Command, version: string): Comma
     netpol
       .command('connectivity')
       .description('every allowed connection between workloads and external IP ranges')
-      .addOption(new Option('--format <format>', 'output format').choices(['txt', 'json', 'csv', 'md']).default('txt')),
+      .addOption(new Option('--format <format>', 'output format').choices(['txt', 'json', 'csv', 'md', 'dot', 'html']).default('txt')),
   ).action(async (options: ConnectivityCliOptions) => {
     process.exitCode = await runConnectivity(options);
   });
@@ -62,6 +63,7 @@ export function registerNetpolCommands(program: Command, version: string): Comma
   ).action(async (src: string, dst: string, options: ExplainCliOptions) => {
     process.exitCode = await runExplain(src, dst, options);
   });
+  registerNetpolExtraCommands(netpol);
   return netpol;
 }
 

@@ -11,13 +11,13 @@ export type PortRange = readonly [number, number];
 export class ConnSet {
   private constructor(private readonly byProto: Readonly<Record<Protocol, readonly PortRange[]>>) {}
 
+  /** Immutable: the empty and full sets are shared. */
   static empty(): ConnSet {
-    return new ConnSet({ TCP: [], UDP: [], SCTP: [] });
+    return EMPTY;
   }
 
   static all(): ConnSet {
-    const full: PortRange[] = [[MIN_PORT, MAX_PORT]];
-    return new ConnSet({ TCP: full, UDP: full, SCTP: full });
+    return ALL;
   }
 
   /** Ports `from..to` (clamped to 1..65535) of one protocol. */
@@ -37,23 +37,32 @@ export class ConnSet {
     return this.byProto[protocol];
   }
 
+  private emptyFlag?: boolean;
+  private allFlag?: boolean;
+
   isEmpty(): boolean {
-    return PROTOCOLS.every((p) => this.byProto[p].length === 0);
+    return (this.emptyFlag ??= PROTOCOLS.every((p) => this.byProto[p].length === 0));
   }
 
   isAll(): boolean {
-    return PROTOCOLS.every((p) => isFull(this.byProto[p]));
+    return (this.allFlag ??= PROTOCOLS.every((p) => isFull(this.byProto[p])));
   }
 
   union(other: ConnSet): ConnSet {
+    if (other === this || other.isEmpty() || this.isAll()) return this;
+    if (this.isEmpty() || other.isAll()) return other;
     return this.combine(other, (a, b) => a || b);
   }
 
   intersect(other: ConnSet): ConnSet {
+    if (other === this || this.isEmpty() || other.isAll()) return this;
+    if (other.isEmpty() || this.isAll()) return other;
     return this.combine(other, (a, b) => a && b);
   }
 
   subtract(other: ConnSet): ConnSet {
+    if (this.isEmpty() || other.isEmpty()) return this;
+    if (other.isAll() || other === this) return ConnSet.empty();
     return this.combine(other, (a, b) => a && !b);
   }
 
@@ -101,6 +110,10 @@ export class ConnSet {
     });
   }
 }
+
+const EMPTY = new (ConnSet as unknown as new (b: Record<Protocol, readonly PortRange[]>) => ConnSet)({ TCP: [], UDP: [], SCTP: [] });
+const FULL: readonly PortRange[] = [[MIN_PORT, MAX_PORT]];
+const ALL = new (ConnSet as unknown as new (b: Record<Protocol, readonly PortRange[]>) => ConnSet)({ TCP: FULL, UDP: FULL, SCTP: FULL });
 
 function isFull(ranges: readonly PortRange[]): boolean {
   return ranges.length === 1 && ranges[0]![0] === MIN_PORT && ranges[0]![1] === MAX_PORT;

@@ -139,8 +139,9 @@ test('ipBlock with except: external ranges split at the boundaries; pods are not
   ]);
   const out = r.connections.filter((c) => c.src === 'x/a[Pod]').map((c) => `${c.dst} : ${c.conns}`);
   assert.deepEqual(out, ['10.0.0.0-10.0.255.255[External] : TCP 443', '10.2.0.0-10.255.255.255[External] : TCP 443']);
-  // ingress from externals still open (no ingress isolation)
-  assert.ok(r.connections.some((c) => c.src === '0.0.0.0-9.255.255.255[External]' && c.dst === 'x/a[Pod]' && c.conns.isAll()));
+  // ingress from externals still open (no ingress isolation); ingress lines are cut only at ingress rules' CIDRs
+  assert.ok(r.connections.some((c) => c.src === '0.0.0.0-255.255.255.255[External]' && c.dst === 'x/a[Pod]' && c.conns.isAll()));
+  assert.ok(!r.connections.some((c) => c.src.startsWith('10.') && c.dst === 'x/a[Pod]'));
 });
 
 test('ingress from an ipBlock: only the matching external ranges reach the pod', () => {

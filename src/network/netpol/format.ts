@@ -1,8 +1,10 @@
 /** Connectivity reports in netpol-analyzer's formats: txt (`src => dst : conns`), json, csv, md. */
 import type { Connectivity } from './engine.js';
+import { formatConnectivityDot } from './format-dot.js';
+import { formatConnectivityHtml } from './format-html.js';
 
-export type ConnFormat = 'txt' | 'json' | 'csv' | 'md';
-export const CONN_FORMATS: readonly ConnFormat[] = ['txt', 'json', 'csv', 'md'];
+export type ConnFormat = 'txt' | 'json' | 'csv' | 'md' | 'dot' | 'html';
+export const CONN_FORMATS: readonly ConnFormat[] = ['txt', 'json', 'csv', 'md', 'dot', 'html'];
 
 export function formatConnectivity(result: Connectivity, format: ConnFormat): string {
   const rows = result.connections.map((c) => ({ src: c.src, dst: c.dst, conn: c.conns.toString() }));
@@ -13,6 +15,10 @@ export function formatConnectivity(result: Connectivity, format: ConnFormat): st
       return `${JSON.stringify(rows, null, 2)}\n`;
     case 'csv':
       return ['src,dst,conn', ...rows.map((r) => [r.src, r.dst, r.conn].map(csvField).join(','))].join('\n') + '\n';
+    case 'dot':
+      return formatConnectivityDot(result);
+    case 'html':
+      return formatConnectivityHtml(result);
     case 'md':
       return ['| src | dst | conn |', '|-----|-----|------|', ...rows.map((r) => `| ${md(r.src)} | ${md(r.dst)} | ${md(r.conn)} |`)].join('\n') + '\n';
   }

@@ -16,6 +16,8 @@ export interface Workload {
   namedPorts: NamedPort[];
   hostNetwork: boolean;
   object: InventoryObject;
+  /** Pods grouped under one owner, each as its own `ns/pod[Pod]` workload; set only when there are several. */
+  members?: Workload[];
 }
 
 export interface NamedPort {
@@ -90,25 +92,28 @@ export function buildModel(inventory: Inventory): Model {
       const owners = getPath(obj.object, ['metadata', 'ownerReferences']);
       if (Array.isArray(owners) && owners.length) {
         const owner = owners.find((o) => isJsonObject(o) && o.controller === true) ?? owners[0];
-        if (isJsonObject(owner) && typeof owner.kind === 'string' && typeof owner.name === 'string') {
-          kind = owner.kind;
+        // static pods: the kubelet makes the Node their owner, yet each is a pod of its own (not replicas of one controller)
+        if (isJsonObject(owner) && typeof owner.name === 'string' && owner.kind !== 'Node') {
+          // an ownerReference without kind (hand-written manifests): the pods are still one workload; netpol-analyzer names it [Pod]
+          kind = typeof owner.kind === 'string' && owner.kind ? owner.kind : 'Pod';
           name = owner.name;
         }
       }
     }
     const id = `${obj.namespace}/${name}[${kind}]`;
-    if (workloads.has(id)) continue;
     const labels = isJsonObject(template.metadata.labels) ? stringRecord(template.metadata.labels) : {};
-    const namedPorts: NamedPort[] = [];
-    for (const c of template.containers) {
-      const ports = c.spec.ports;
-      if (!Array.isArray(ports)) continue;
-      for (const p of ports) {
-        if (!isJsonObject(p) || typeof p.name !== 'string' || typeof p.containerPort !== 'number') continue;
-        const protocol = typeof p.protocol === 'string' && PROTOCOLS.has(p.protocol) ? (p.protocol as Protocol) : 'TCP';
-        namedPorts.push({ name: p.name, protocol, port: p.containerPort });
+    const existing = workloads.get(id);
+    if (existing) {
+      // pods of one owner normally share the template's labels; when they do not, keep each pod so the engine can
+      // tell whether a policy selector sees them differently (then they are analysed one by one)
+      if (obj.kind === 'Pod') {
+        const self = podWorkload(obj, template, labels, labelsOf(obj.namespace));
+        if (!existing.members) existing.members = [podWorkload(existing.object, podTemplateOf(existing.object)!, existing.podLabels, existing.namespaceLabels)];
+        existing.members.push(self);
       }
+      continue;
     }
+    const namedPorts = namedPortsOf(template);
     workloads.set(id, {
       id, namespace: obj.namespace, name, kind, podLabels: labels, namespaceLabels: labelsOf(obj.namespace), namedPorts,
       hostNetwork: template.spec.hostNetwork === true, object: obj,
@@ -303,6 +308,25 @@ function readAdminPorts(raw: unknown): PortSpec[] | undefined | string {
     } else return 'port entry needs portNumber, namedPort or portRange';
   }
   return out;
+}
+
+function podWorkload(obj: InventoryObject, template: NonNullable<ReturnType<typeof podTemplateOf>>, podLabels: Record<string, string>, namespaceLabels: Record<string, string>): Workload {
+  const namespace = obj.namespace ?? 'default';
+  return { id: `${namespace}/${obj.name}[Pod]`, namespace, name: obj.name, kind: 'Pod', podLabels, namespaceLabels, namedPorts: namedPortsOf(template), hostNetwork: template.spec.hostNetwork === true, object: obj };
+}
+
+function namedPortsOf(template: NonNullable<ReturnType<typeof podTemplateOf>>): NamedPort[] {
+  const namedPorts: NamedPort[] = [];
+  for (const c of template.containers) {
+    const ports = c.spec.ports;
+    if (!Array.isArray(ports)) continue;
+    for (const p of ports) {
+      if (!isJsonObject(p) || typeof p.name !== 'string' || typeof p.containerPort !== 'number') continue;
+      const protocol = typeof p.protocol === 'string' && PROTOCOLS.has(p.protocol) ? (p.protocol as Protocol) : 'TCP';
+      namedPorts.push({ name: p.name, protocol, port: p.containerPort });
+    }
+  }
+  return namedPorts;
 }
 
 function stringRecord(raw: Record<string, unknown>): Record<string, string> {
