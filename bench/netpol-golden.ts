@@ -7,9 +7,9 @@
  * (adjacent ranges with the same peer, direction and connections are merged), since how the address space is cut
  * into lines is presentation, not meaning.
  *
- * Cases are classified: in scope (NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, workloads) or
- * out of scope, with the reason: OpenShift Routes, (C)UDN / NetworkAttachmentDefinition networks, KubeVirt virtual
- * machines, and `{ingress-controller}` lines (Ingress / Route exposure is not modelled by the reachability engine).
+ * Cases are classified: in scope (NetworkPolicy, AdminNetworkPolicy, BaselineAdminNetworkPolicy, workloads, and
+ * Kubernetes Ingress exposure as `{ingress-controller}` lines) or out of scope, with the reason: OpenShift Routes,
+ * (C)UDN / NetworkAttachmentDefinition networks, KubeVirt virtual machines.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,7 +32,6 @@ function outOfScope(kinds: Set<string>, expected: string[]): string | undefined 
   for (const k of kinds) if (OUT_OF_SCOPE_KINDS[k]) reasons.add(OUT_OF_SCOPE_KINDS[k]!);
   if (expected.some((l) => l.includes('[udn]') || l.includes('[cudn]') || l.startsWith('Permitted connectivity analyzed in'))) reasons.add('UDN network');
   if (expected.some((l) => /\[(VirtualMachine|VirtualMachineInstance)\]/.test(l))) reasons.add('virtual machine');
-  if (expected.some((l) => l.startsWith('{ingress-controller}'))) reasons.add('ingress-controller lines (Ingress not modelled)');
   return reasons.size ? [...reasons].sort().join(', ') : undefined;
 }
 

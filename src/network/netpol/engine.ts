@@ -8,6 +8,7 @@
 import { selectorMatches, type Inventory, type LabelSelector } from '../../inventory/index.js';
 import { ConnSet } from './connset.js';
 import { formatRange, partition, rangeContains, type IpRange } from './ip.js';
+import { ingressControllerWorkload, ingressExposure } from './ingress.js';
 import { buildModel, type Peer, type Policy, type PortSpec, type Rule, type Workload } from './model.js';
 
 export interface ExternalPeer {
@@ -20,6 +21,8 @@ export interface Connection {
   src: string;
   dst: string;
   conns: ConnSet;
+  /** Set on connections from the ingress controller (`src` is `{ingress-controller}`) to an Ingress backend workload. */
+  ingressController?: true;
 }
 
 export interface Connectivity {
@@ -93,8 +96,12 @@ export class NetpolEngine {
   private readonly ingressExternals: ExternalPeer[];
   /** External destinations of egress connections: the address space cut at the CIDRs of egress rules. */
   private readonly egressExternals: ExternalPeer[];
+  private readonly inventory: Inventory;
+  /** The synthetic ingress-controller pod (see GOLDEN.md): the source of Ingress exposure. */
+  readonly ingressController: Workload = ingressControllerWorkload();
 
   constructor(inventory: Inventory, options: ConnectivityOptions = {}) {
+    this.inventory = inventory;
     const model = buildModel(inventory);
     this.warnings = model.warnings;
     this.policies = model.policies;
@@ -153,6 +160,15 @@ export class NetpolEngine {
         for (const s of srcs) add(external.id, s.id, back);
       }
     }
+    // Ingress exposure: what a backend service port exposes, as far as the workload's policies admit the controller
+    for (const [w, exposed] of ingressExposure(this.inventory, this.workloads, this.warnings)) {
+      const conns = exposed.intersect(this.allowed({ kind: 'workload', workload: this.ingressController }, { kind: 'workload', workload: w }));
+      if (conns.isEmpty()) {
+        this.warnings.push(`Ingress specified ${w.id} as a backend, but network policies are blocking ingress connections from an arbitrary in-cluster source to it`);
+        continue;
+      }
+      connections.push({ src: this.ingressController.id, dst: w.id, conns, ingressController: true });
+    }
     connections.sort((a, b) => compare(a.src, b.src) || compare(a.dst, b.dst));
     return { workloads: this.workloads, externals: this.externals, outOfScope: this.outOfScope, connections, warnings: this.warnings };
   }
@@ -166,6 +182,7 @@ export class NetpolEngine {
   }
 
   find(id: string): Endpoint | undefined {
+    if (id === this.ingressController.id) return { kind: 'workload', workload: this.ingressController };
     const w = this.workloads.find((x) => x.id === id) ?? this.workloads.find((x) => `${x.namespace}/${x.name}` === id);
     if (w) return { kind: 'workload', workload: w };
     const e = [...this.externals, ...this.ingressExternals, ...this.egressExternals].find((x) => x.id === id || x.id === `${id}[External]`);
