@@ -13,7 +13,7 @@ import { toFindings, type Violation } from '../../workloads/check.js';
 import { ConnSet, type Protocol } from '../netpol/connset.js';
 import { NetpolEngine, type Endpoint } from '../netpol/engine.js';
 import { formatRange } from '../netpol/ip.js';
-import { buildModel, type Policy, type Workload } from '../netpol/model.js';
+import type { Policy, Workload } from '../netpol/model.js';
 import * as C from './checks.js';
 
 export { NETWORK_COVERAGE_METAS } from './checks.js';
@@ -59,9 +59,28 @@ function subjectMatches(policy: Policy, w: Workload): boolean {
   return selectorMatches(s.podSelector, w.podLabels);
 }
 
+/** Policies that may apply to workloads of a namespace: its NetworkPolicies, and every cluster-wide ANP/BANP. */
+const candidatesByList = new WeakMap<readonly Policy[], Map<string, Policy[]>>();
+
+function candidates(policies: readonly Policy[], namespace: string): Policy[] {
+  let byNamespace = candidatesByList.get(policies);
+  if (!byNamespace) {
+    byNamespace = new Map();
+    const clusterWide = policies.filter((p) => p.subject.namespace === undefined);
+    for (const p of policies) {
+      if (p.subject.namespace === undefined) continue;
+      if (!byNamespace.has(p.subject.namespace)) byNamespace.set(p.subject.namespace, [...clusterWide]);
+      byNamespace.get(p.subject.namespace)!.push(p);
+    }
+    byNamespace.set('\u0000cluster-wide', clusterWide);
+    candidatesByList.set(policies, byNamespace);
+  }
+  return byNamespace.get(namespace) ?? byNamespace.get('\u0000cluster-wide')!;
+}
+
 /** Policies that make `w` isolated in `direction` (NetworkPolicy) or decide some of its traffic (ANP/BANP). */
-function policiesFor(policies: Policy[], w: Workload, direction: Direction): Policy[] {
-  return policies.filter((p) => {
+function policiesFor(policies: readonly Policy[], w: Workload, direction: Direction): Policy[] {
+  return candidates(policies, w.namespace).filter((p) => {
     const rules = p[direction];
     if (!rules) return false;
     if (p.layer !== 'NP' && rules.length === 0) return false;
@@ -75,7 +94,8 @@ function podSpecPath(obj: InventoryObject): JsonPath {
 
 export function analyzeNetworkCoverage(inventory: Inventory): AnalyzerOutput {
   const engine = new NetpolEngine(inventory);
-  const model = buildModel(inventory);
+  // the engine's model: workloads as it groups them (hostNetwork ones included), its policies
+  const model = { workloads: [...engine.workloads, ...engine.outOfScope], policies: engine.policies };
   const all = model.workloads;
   const out = new Collector();
 

@@ -81,7 +81,8 @@ export class NetpolEngine {
   readonly externals: ExternalPeer[];
   readonly outOfScope: Workload[];
   readonly warnings: string[];
-  private readonly policies: Policy[];
+  /** Every policy of the input, all tiers. */
+  readonly policies: Policy[];
   private readonly anps: Policy[];
   private readonly nps: Policy[];
   private readonly banps: Policy[];
