@@ -14,3 +14,22 @@ export interface CliIo {
   stderr: (text: string) => void;
   stdin?: NodeJS.ReadableStream;
 }
+
+/** The process's streams; stdout always ends with a newline, so stderr notes never join its last line. */
+export const processIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** Runs a command body: a UsageError becomes one line on stderr and exit code 2. */
+export async function guarded(io: Pick<CliIo, 'stderr'>, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`kubeward: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

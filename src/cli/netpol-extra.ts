@@ -1,12 +1,9 @@
 import { Command, Option } from 'commander';
+import { type CliIo, UsageError, collect, guarded, processIo } from './common.js';
 
 // Only commander loads here; the engine and the loader are imported when a command runs.
 
-export interface NetpolExtraIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin?: NodeJS.ReadableStream;
-}
+export type NetpolExtraIo = CliIo;
 
 export interface DiffCliOptions {
   /** The old manifests (`-f` / `--old`, repeatable). */
@@ -27,16 +24,8 @@ export interface NamespacesCliOptions {
   quiet?: boolean;
 }
 
-const processIo: NetpolExtraIo = {
-  stdout: (text) => void process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`),
-  stderr: (text) => void process.stderr.write(text),
-};
 
-class UsageError extends Error {}
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** Adds `kubeward netpol diff | namespaces` under the `netpol` command. */
 export function registerNetpolExtraCommands(netpol: Command): Command {
@@ -132,14 +121,3 @@ async function load(paths: string[], options: { quiet?: boolean }, io: NetpolExt
   return { inventory: result.inventory, inputErrors: result.errors.length, messages };
 }
 
-async function guarded(io: NetpolExtraIo, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`kubeward: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-}

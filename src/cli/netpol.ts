@@ -1,13 +1,10 @@
 import { Command, Option } from 'commander';
 import { registerNetpolExtraCommands } from './netpol-extra.js';
+import { type CliIo, UsageError, collect, guarded, processIo } from './common.js';
 
 // Only commander loads here; the engine and the loader are imported when a command runs.
 
-export interface NetpolIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  stdin?: NodeJS.ReadableStream;
-}
+export type NetpolIo = CliIo;
 
 export interface ConnectivityCliOptions {
   filename?: string[];
@@ -23,16 +20,8 @@ export interface ExplainCliOptions {
   quiet?: boolean;
 }
 
-const processIo: NetpolIo = {
-  stdout: (text) => void process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`),
-  stderr: (text) => void process.stderr.write(text),
-};
 
-class UsageError extends Error {}
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 function common(command: Command): Command {
   return command
@@ -121,14 +110,3 @@ async function load(options: { filename?: string[]; quiet?: boolean }, io: Netpo
   return { inventory: result.inventory, inputErrors: result.errors.length, messages };
 }
 
-async function guarded(io: NetpolIo, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`kubeward: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-}

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { UsageError, collect, type CliIo } from './common.js';
+import { type CliIo, UsageError, collect, processIo } from './common.js';
 
 // `kubeward rbac escalations`. Only commander loads here; the loader, the evaluator and the
 // escalation graph are imported when the command runs.
@@ -16,10 +16,6 @@ export interface EscalationsOptions {
   quiet?: boolean;
 }
 
-const processIo: EscalationsIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-};
 
 
 

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { UsageError, collect, type CliIo } from './common.js';
+import { type CliIo, UsageError, collect, guarded } from './common.js';
 
 // `kubeward rbac least-privilege` and `kubeward rbac graph`. Only commander loads here; the
 // analyzers, the loader and the audit-log reader are imported when a command runs.
@@ -177,14 +177,3 @@ async function checkSubject(name: string): Promise<void> {
   }
 }
 
-async function guarded(io: RbacExtraIo, run: () => Promise<number>): Promise<number> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`kubeward: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-}

@@ -2,7 +2,7 @@ import { registerEscalationsCommand } from './rbac-escalations.js';
 import { registerGraphCommand, registerLeastPrivilegeCommand } from './rbac-extra.js';
 import { Command, Option } from 'commander';
 import type { RbacIndex } from '../rbac/index.js';
-import { UsageError, collect, type CliIo } from './common.js';
+import { type CliIo, UsageError, collect, processIo } from './common.js';
 
 // Only commander loads here; the evaluator and the loader are imported when a command runs.
 
@@ -34,10 +34,6 @@ export interface PermissionsOptions extends CommonRbacOptions {
   namespace?: string;
 }
 
-const processIo: RbacIo = {
-  stdout: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  stderr: (text) => void process.stderr.write(text),
-};
 
 
 
