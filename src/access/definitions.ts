@@ -1,4 +1,4 @@
-import { alias, type CheckMeta } from '../core/catalog.js';
+import { alias, kubescapeDoc, type CheckMeta } from '../core/catalog.js';
 import { isSeverity, type Severity } from '../core/severity.js';
 import { TEST_OPS, type FlagSpec, type FlagTest } from './flags.js';
 import data from './cis-control-plane.json' with { type: 'json' };
@@ -226,7 +226,7 @@ export function validateDefinitions(raw: unknown): Definitions {
 
 export const DEFINITIONS: Definitions = validateDefinitions(data);
 
-export const kubescapeDoc = (id: string): string => `https://kubescape.io/docs/controls/${id.toLowerCase()}/`;
+export { kubescapeDoc };
 
 /** The catalog entry of a definition (KCV ids are Trivy's control-plane check ids). */
 export function metaOf(def: CheckDefinition): CheckMeta {

@@ -71,6 +71,9 @@ export const alias = {
   mitre: aliasesIn('MITRE'),
 } as const;
 
+/** Kubescape's documentation page for a control id, e.g. C-0017. */
+export const kubescapeDoc = (id: string): string => `https://kubescape.io/docs/controls/${id.toLowerCase()}/`;
+
 export function aliasLabel(alias: Alias): string {
   return `${alias.framework} ${alias.id}`;
 }

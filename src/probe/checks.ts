@@ -1,14 +1,10 @@
-import { alias, type CheckMeta } from '../core/catalog.js';
+import { alias, kubescapeDoc, type CheckMeta } from '../core/catalog.js';
 
 // The probe's checks: what an unauthenticated client on the network gets from the API server,
 // a kubelet and etcd. Ids are stable: KW-PRB-00x API server, 01x kubelet, 02x etcd.
-//
-// Trivy's control-plane ids (AVD-KCV-xxxx) are named in the descriptions: the Framework type has no
-// 'KCV' yet (see src/probe/README.md).
 
-const { cis, kubescape, mitre } = alias;
+const { cis, kcv, kubescape, mitre } = alias;
 
-const kubescapeDoc = (id: string): string => `https://kubescape.io/docs/controls/${id.toLowerCase()}/`;
 const ANONYMOUS_DOC = 'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests';
 const DISCOVERY_DOC = 'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#discovery-roles';
 const KUBELET_AUTH_DOC = 'https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/';
@@ -46,7 +42,7 @@ export const API_CHECKS: CheckMeta[] = [
     remediation:
       'Start kube-apiserver with --anonymous-auth=false, or (Kubernetes 1.32+) use an AuthenticationConfiguration whose anonymous section only allows /healthz, /livez and /readyz. Check that load balancer health checks still pass.',
     references: [ANONYMOUS_DOC, kubescapeDoc('C-0113')],
-    aliases: [...cis('1.2.1'), ...kubescape('C-0113')],
+    aliases: [...cis('1.2.1'), ...kcv('KCV-0001'), ...kubescape('C-0113')],
   },
   {
     id: API_VERSION,
@@ -139,7 +135,7 @@ export const KUBELET_CHECKS: CheckMeta[] = [
     remediation:
       'In the kubelet configuration set authentication.anonymous.enabled: false, authentication.webhook.enabled: true and authorization.mode: Webhook (flags --anonymous-auth=false --authorization-mode=Webhook), restart the kubelet, and firewall port 10250 to the control plane.',
     references: [KUBELET_AUTH_DOC, kubescapeDoc('C-0069'), kubescapeDoc('C-0172')],
-    aliases: [...cis('4.2.1', '4.2.2'), ...kubescape('C-0069', 'C-0172', 'C-0173'), ...mitre('T1609')],
+    aliases: [...cis('4.2.1', '4.2.2'), ...kcv('KCV-0079', 'KCV-0080'), ...kubescape('C-0069', 'C-0172', 'C-0173'), ...mitre('T1609')],
   },
   {
     id: KUBELET_RUNNING_PODS,
@@ -174,7 +170,7 @@ export const KUBELET_CHECKS: CheckMeta[] = [
       'Authorization is what stops anonymous users today; with anonymous authentication on, a switch to authorization mode AlwaysAllow, or a binding that gives system:anonymous nodes/proxy, exposes every container on the node.',
     remediation: 'Set authentication.anonymous.enabled: false in the kubelet configuration (--anonymous-auth=false) and restart the kubelet.',
     references: [KUBELET_AUTH_DOC, kubescapeDoc('C-0172')],
-    aliases: [...cis('4.2.1'), ...kubescape('C-0172', 'C-0069')],
+    aliases: [...cis('4.2.1'), ...kcv('KCV-0079'), ...kubescape('C-0172', 'C-0069')],
   },
   {
     id: KUBELET_READ_ONLY,
@@ -186,7 +182,7 @@ export const KUBELET_CHECKS: CheckMeta[] = [
       'The read-only port has no authentication and no authorization at all. Pod specs disclose images, environment variables (often credentials), volumes and service accounts of everything on the node.',
     remediation: 'Set readOnlyPort: 0 in the kubelet configuration (--read-only-port=0) and restart the kubelet; scrape metrics from the authenticated port 10250 instead.',
     references: [KUBELET_CONFIG_DOC, kubescapeDoc('C-0175')],
-    aliases: [...cis('4.2.4'), ...kubescape('C-0175')],
+    aliases: [...cis('4.2.4'), ...kcv('KCV-0082'), ...kubescape('C-0175')],
   },
 ];
 
@@ -203,7 +199,7 @@ export const ETCD_CHECKS: CheckMeta[] = [
     remediation:
       'Start etcd with --client-cert-auth=true and --trusted-ca-file (a CA used only for etcd), serve clients over TLS (--cert-file, --key-file), listen only on addresses the API servers use, and firewall ports 2379/2380 to the control plane.',
     references: [ETCD_K8S_DOC, ETCD_SECURITY_DOC, kubescapeDoc('C-0154')],
-    aliases: [...cis('2.2'), ...kubescape('C-0154'), ...mitre('T1552.007')],
+    aliases: [...cis('2.2'), ...kcv('KCV-0043'), ...kubescape('C-0154'), ...mitre('T1552.007')],
   },
   {
     id: ETCD_WRITE,
@@ -217,7 +213,7 @@ export const ETCD_CHECKS: CheckMeta[] = [
     remediation:
       'Start etcd with --client-cert-auth=true and --trusted-ca-file (a CA used only for etcd), serve clients over TLS, and firewall ports 2379/2380 to the control plane. Check etcd for keys and objects you did not create.',
     references: [ETCD_K8S_DOC, ETCD_SECURITY_DOC, kubescapeDoc('C-0154')],
-    aliases: [...cis('2.2'), ...kubescape('C-0154')],
+    aliases: [...cis('2.2'), ...kcv('KCV-0043'), ...kubescape('C-0154')],
   },
   {
     id: ETCD_PLAIN_HTTP,
@@ -228,7 +224,7 @@ export const ETCD_CHECKS: CheckMeta[] = [
     rationale: 'Without TLS there can be no client-certificate authentication either, and anyone on the path can read and alter what the API server stores.',
     remediation: 'Serve etcd clients over TLS only (--cert-file, --key-file, https:// in --listen-client-urls and --advertise-client-urls) and require client certificates (--client-cert-auth=true).',
     references: [ETCD_K8S_DOC, ETCD_SECURITY_DOC, kubescapeDoc('C-0153')],
-    aliases: [...cis('2.1'), ...kubescape('C-0153')],
+    aliases: [...cis('2.1'), ...kcv('KCV-0042'), ...kubescape('C-0153')],
   },
 ];
 

@@ -68,4 +68,7 @@ test('the probe checks form a valid catalog with the promised ids, categories an
   assert.deepEqual(catalog.byAlias('CIS', '4.2.4').map((c) => c.id), ['KW-PRB-014']);
   assert.deepEqual(catalog.byAlias('CIS', '2.2').map((c) => c.id), ['KW-PRB-020', 'KW-PRB-021']);
   assert.ok(catalog.byAlias('CIS', '4.2.1').some((c) => c.id === 'KW-PRB-013'));
+  // Trivy's control-plane ids, as users search for them
+  assert.deepEqual(catalog.byAlias('KCV', 'KCV-0043').map((c) => c.id), ['KW-PRB-020', 'KW-PRB-021']);
+  assert.deepEqual(catalog.byAlias('KCV', 'KCV-0082').map((c) => c.id), ['KW-PRB-014']);
 });

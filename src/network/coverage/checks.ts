@@ -1,8 +1,7 @@
 /** Catalog entries of the segmentation-coverage checks (KW-NET-010 … KW-NET-021). */
-import { alias, type CheckMeta } from '../../core/catalog.js';
+import { alias, kubescapeDoc, type CheckMeta } from '../../core/catalog.js';
 
 const NP_DOC = 'https://kubernetes.io/docs/concepts/services-networking/network-policies/';
-const kubescapeDoc = (id: string): string => `https://kubescape.io/docs/controls/${id.toLowerCase()}/`;
 
 function net(meta: Omit<CheckMeta, 'category'>): CheckMeta {
   return { ...meta, category: 'network' };

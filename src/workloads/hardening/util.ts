@@ -27,7 +27,7 @@ export const { ksv, kubescape, cis, polaris, kubeLinter, mitre } = alias;
 export { entries, isEmptySetting, listing, objectAt, show, violation } from '../helpers.js';
 
 /** Kubescape's page for a control id, e.g. C-0017. */
-export const kubescapeDoc = (id: string): string => `https://kubescape.io/docs/controls/${id.toLowerCase()}/`;
+export { kubescapeDoc } from '../../core/catalog.js';
 export const SECURITY_CONTEXT_DOC = 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/';
 
 
