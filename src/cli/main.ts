@@ -4,6 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { registerMeshCommands } from './mesh.js';
 import { registerNetpolCommands } from './netpol.js';
 import { registerProbeCommand } from './probe.js';
+import { registerImageCommands } from './image.js';
+import { registerDbCommand } from './db.js';
 import { registerRbacCommands } from './rbac.js';
 import { collect } from './common.js';
 
@@ -40,7 +42,17 @@ addReportOptions(
     .option('--compliance <framework>', 'per-control summary: pss-baseline, pss-restricted or cis-policies')
     .option('--values <file>', 'Helm values file passed to helm template (repeatable)', collect)
     .option('--set <key=value>', 'Helm --set value passed to helm template (repeatable)', collect)
-    .option('--max-file-size <bytes>', 'largest input file read, in bytes'),
+    .option('--max-file-size <bytes>', 'largest input file read, in bytes')
+    .option('--images', 'also scan every image the workloads run (packages, advisories, image configuration)')
+    .option('--parallel <n>', 'with --images: images scanned at once (default 4)')
+    .option('--image-layout <dir>', 'with --images: OCI layout directory holding images (matched by ref name) before any registry (repeatable)', collect)
+    .option('--no-pull', 'with --images: do not pull images that are not in an --image-layout')
+    .option('--db <file>', 'with --images: advisory database (default ~/.cache/kubeward/db/advisories.sqlite)')
+    .option('--advisories <path>', 'with --images: match against these OSV / Alpine secdb files or directories instead of the database (repeatable)', collect)
+    .option('--ignore-unfixed', 'with --images: leave out vulnerabilities without a fixed version')
+    .option('--platform <os/arch[/variant]>', 'with --images: platform to pick from multi-arch images (default linux/amd64)')
+    .option('--insecure', 'with --images: allow plain HTTP registries and unverified TLS')
+    .option('--cache-dir <dir>', 'with --images: blob cache (default ~/.cache/kubeward)'),
 ).action(async (paths: string[], options: Record<string, unknown>) => {
   const { runScanCommand } = await import('./scan.js');
   process.exitCode = await runScanCommand(paths, options, version);
@@ -69,6 +81,8 @@ registerRbacCommands(program, version);
 registerNetpolCommands(program, version);
 registerMeshCommands(program);
 registerProbeCommand(program, version);
+registerImageCommands(program, version);
+registerDbCommand(program);
 
 try {
   await program.parseAsync(process.argv);

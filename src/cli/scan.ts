@@ -54,6 +54,7 @@ export async function runScanCommand(paths: string[], flags: Record<string, unkn
     settingsErrors: ignore.errors,
     ...(compliance ? { compliance } : {}),
     ...(progress ? { onProgress: (n: number) => process.stderr.write(`\rkubeward: read ${n} input(s)…`) } : {}),
+    ...(flags.images === true ? { scanImages: await imageHook(flags, progress) } : {}),
     version,
     command: ['kubeward', ...process.argv.slice(2)].join(' '),
   });
@@ -62,6 +63,12 @@ export async function runScanCommand(paths: string[], flags: Record<string, unkn
   const showSuppressed = (flags.showSuppressed as boolean | undefined) ?? config.showSuppressed ?? false;
   if (!(await writeReports(result, targets, { color, showSuppressed, quiet }))) return 2;
   return finalExitCode(result, exitCode, quiet);
+}
+
+/** The `--images` part of a scan: every workload image scanned once, from a layout or a registry. */
+async function imageHook(flags: Record<string, unknown>, progress: boolean): Promise<NonNullable<Parameters<typeof scanManifests>[0]['scanImages']>> {
+  const { imageHookFor } = await import('./scan-images.js');
+  return imageHookFor(flags, progress);
 }
 
 function finalExitCode(result: ScanResult, exitCode: number, quiet: boolean): number {

@@ -2,7 +2,7 @@ import type { Category, Severity } from './severity.js';
 import { compareSeverityDesc } from './severity.js';
 
 /** Frameworks a check can be aliased into, so users can find it under the id they know. */
-export type Framework = 'PSS' | 'CIS' | 'KSV' | 'KCV' | 'Kubescape' | 'Polaris' | 'KubeLinter' | 'MITRE';
+export type Framework = 'PSS' | 'CIS' | 'CIS-Docker' | 'KSV' | 'KCV' | 'DS' | 'Kubescape' | 'Polaris' | 'KubeLinter' | 'MITRE';
 
 export interface Alias {
   framework: Framework;
@@ -65,6 +65,10 @@ export const alias = {
   cis: aliasesIn('CIS'),
   ksv: aliasesIn('KSV'),
   kcv: aliasesIn('KCV'),
+  /** Trivy's Dockerfile/image checks (DS-0002…). */
+  ds: aliasesIn('DS'),
+  /** CIS Docker Benchmark (4.1 …). */
+  cisDocker: aliasesIn('CIS-Docker'),
   kubescape: aliasesIn('Kubescape'),
   polaris: aliasesIn('Polaris'),
   kubeLinter: aliasesIn('KubeLinter'),

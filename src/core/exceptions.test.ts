@@ -76,3 +76,20 @@ test('ignore-file entries are validated with their position', () => {
   ]);
   assert.equal(parseExceptionRules({ nope: 1 }, 'f.yaml', () => 1).errors.length, 1);
 });
+
+test('image vulnerabilities are suppressed by advisory id or alias and by package name, nothing else', () => {
+  const vuln = (pkg: string, id: string, aliases: string[]): Finding => ({
+    ...finding('KW-IMG-100', 'Image', '', 'registry.example.com/app:1'),
+    package: { type: 'apk', name: pkg, version: '1', purl: `pkg:apk/alpine/${pkg}@1` },
+    advisory: { id, aliases, severityBasis: 'vendor: high' },
+  });
+  const findings = [vuln('sqlite-libs', 'ALPINE-CVE-2019-5018', ['CVE-2019-5018']), vuln('sqlite-libs', 'CVE-2019-8457', []), vuln('musl', 'CVE-2019-5018', [])];
+  const byAlias = applyExceptions(findings, [rule({ checks: ['KW-IMG-100'], advisory: 'cve-2019-5018', package: 'sqlite*' })], noAnnotations, today);
+  assert.deepEqual(byAlias.suppressed.map((f) => [f.package!.name, f.advisory!.id]), [['sqlite-libs', 'ALPINE-CVE-2019-5018']]);
+  const parsed = parseExceptionRules({ exceptions: [{ check: 'KW-IMG-100', advisory: 'GHSA-*', package: 'lodash', reason: 'not reachable' }] }, 'f.yaml', () => 3);
+  assert.deepEqual(parsed.errors, []);
+  assert.equal(parsed.rules[0]!.advisory, 'GHSA-*');
+  assert.equal(parsed.rules[0]!.package, 'lodash');
+  const plain = finding('KW-IMG-100', 'Image', '', 'x');
+  assert.equal(applyExceptions([plain], parsed.rules, noAnnotations, today).findings.length, 1, 'a finding without an advisory never matches an advisory rule');
+});

@@ -9,6 +9,10 @@ export interface ExceptionRule {
   kind?: string;
   namespace?: string;
   name?: string;
+  /** Image vulnerabilities: advisory id or alias glob (`CVE-2019-5018`, `GHSA-*`). */
+  advisory?: string;
+  /** Image vulnerabilities: package name glob. */
+  package?: string;
   reason: string;
   /** ISO date (YYYY-MM-DD); the rule stops suppressing after that day. */
   expires?: string;
@@ -72,7 +76,17 @@ function compileRule(rule: ExceptionRule): (finding: Finding) => boolean {
   const kind = glob(rule.kind);
   const namespace = glob(rule.namespace);
   const name = glob(rule.name);
-  return (f) => checkMatchers.some((m) => m(f.checkId)) && kind(f.resource.kind) && namespace(f.resource.namespace) && name(f.resource.name);
+  const pkg = glob(rule.package);
+  const advisory = rule.advisory === undefined ? () => true : advisoryMatcher(rule.advisory);
+  return (f) =>
+    checkMatchers.some((m) => m(f.checkId)) && kind(f.resource.kind) && namespace(f.resource.namespace) && name(f.resource.name) &&
+    (rule.package === undefined || pkg(f.package?.name)) && advisory(f);
+}
+
+/** An advisory glob matches the advisory's id or any alias (CVE-2019-5018 also matches ALPINE-CVE-2019-5018's alias). */
+function advisoryMatcher(pattern: string): (finding: Finding) => boolean {
+  const isMatch = picomatch(pattern.toUpperCase());
+  return (f) => f.advisory !== undefined && [f.advisory.id, ...f.advisory.aliases].some((id) => isMatch(id.toUpperCase()));
 }
 
 /** `KW-WL-001, KW-WL-0*` style lists from annotations. */
@@ -81,7 +95,7 @@ export function checkListMatches(list: string, checkId: string): boolean {
 }
 
 function describeMatch(rule: ExceptionRule): string {
-  return [rule.kind ?? '*', `${rule.namespace ?? '*'}/${rule.name ?? '*'}`].join(' ');
+  return [rule.kind ?? '*', `${rule.namespace ?? '*'}/${rule.name ?? '*'}`, ...(rule.package ? [`package ${rule.package}`] : []), ...(rule.advisory ? [`advisory ${rule.advisory}`] : [])].join(' ');
 }
 
 /** Validates the parsed ignore file; errors name the file and entry position. */
@@ -107,6 +121,7 @@ export function parseExceptionRules(doc: unknown, file: string, lineOf: (index: 
     const resource = (e.resource && typeof e.resource === 'object' ? e.resource : e) as Record<string, unknown>;
     const rule: ExceptionRule = { checks, reason: e.reason, source: `${file}${line ? `:${line}` : ''}` };
     for (const field of ['kind', 'namespace', 'name'] as const) if (typeof resource[field] === 'string') rule[field] = resource[field] as string;
+    for (const field of ['advisory', 'package'] as const) if (typeof e[field] === 'string') rule[field] = e[field] as string;
     if (expires) rule.expires = expires;
     rules.push(rule);
   });

@@ -41,6 +41,56 @@ export interface Finding {
   references: string[];
   /** Container the finding is about, when it is about one. */
   container?: string;
+  /** Image findings: the image the finding is about. */
+  image?: ImageContext;
+  /** Vulnerability findings: the package affected (installed and fixed version). */
+  package?: PackageContext;
+  /** Vulnerability findings: the advisory matched. */
+  advisory?: AdvisoryContext;
+  /** Image findings in `scan --images`: the workloads that run the image. */
+  affects?: ResourceRef[];
+  /** Node findings: the benchmark recommendation that fails, e.g. CIS Kubernetes Benchmark v1.12.0 1.2.6. */
+  benchmark?: BenchmarkRef;
+}
+
+export interface BenchmarkRef {
+  /** `cis-1.12` */
+  id: string;
+  /** `CIS Kubernetes Benchmark` */
+  title: string;
+  /** `1.12.0` */
+  version: string;
+  /** The recommendation, e.g. `1.2.6`. */
+  control: string;
+}
+
+export interface ImageContext {
+  reference: string;
+  digest?: string;
+  platform?: string;
+}
+
+export interface PackageContext {
+  type: string;
+  name: string;
+  version: string;
+  purl: string;
+  /** Version that fixes the advisory; absent = no fix yet. */
+  fixedVersion?: string;
+  source?: { name: string; version: string };
+  /** File that recorded the package, and the layer that wrote it. */
+  path?: string;
+  layerDigest?: string;
+}
+
+export interface AdvisoryContext {
+  id: string;
+  aliases: string[];
+  /** What the severity was computed from, e.g. `CVSS:3.1/AV:N/… = 9.8`, or `vendor: high`. */
+  severityBasis: string;
+  cvss?: { version: string; vector: string; score: number };
+  /** Scanners that reported it (`kubeward`, `trivy`, `grype`) when results were merged. */
+  foundBy?: string[];
 }
 
 /** A finding that an exception or annotation suppressed, and why. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { aliasLabel, type CheckMeta } from '../core/catalog.js';
-import { positionLabel, type Finding, type ResourceRef } from '../core/finding.js';
+import { positionLabel, resourceLabel, type Finding, type ResourceRef } from '../core/finding.js';
 import type { ComplianceReport, ScanResult } from '../core/scan-result.js';
 import { CATEGORIES, SEVERITIES, compareSeverityDesc, type Category, type Severity } from '../core/severity.js';
 import { countByCategory, countBySeverity, isWebUrl, plural, resourceKey, sortFindings, valueLabel, groupNotEvaluated } from './common.js';
@@ -195,10 +195,24 @@ function findingBlock(f: Finding, meta: CheckMeta | undefined): string {
   return `<article class="finding sev-${esc(f.severity)}" data-severity="${esc(f.severity)}" data-category="${esc(f.category)}" data-check="${esc(f.checkId)}">
 <div class="f-head"><span class="badge sev-${esc(f.severity)}">${esc(f.severity)}</span><span class="cid">${esc(f.checkId)}</span><span class="ftitle">${esc(f.title)}</span><span class="meta">${esc(f.category)}</span>${container}${aliases}</div>
 <p class="msg">${rich(f.message)}</p>
+${vulnerabilityLine(f)}
 ${evidenceTable(f)}
 <div class="fix"><b>Fix</b>${rich(f.remediation)}</div>
 ${references(f.references)}
 </article>`;
+}
+
+/** Package, installed and fixed version, advisory ids and the workloads running the image. */
+function vulnerabilityLine(f: Finding): string {
+  const parts: string[] = [];
+  if (f.package && f.advisory) {
+    const fix = f.package.fixedVersion ? `fixed in <code>${esc(f.package.fixedVersion)}</code>` : '<b>no fix yet</b>';
+    const ids = [f.advisory.id, ...f.advisory.aliases].map((id) => `<code>${esc(id)}</code>`).join(' ');
+    const by = f.advisory.foundBy && f.advisory.foundBy.length > 0 ? ` · found by ${esc(f.advisory.foundBy.join(', '))}` : '';
+    parts.push(`${ids} · <code>${esc(f.package.name)}</code> <code>${esc(f.package.version)}</code> · ${fix} · severity from ${esc(f.advisory.severityBasis)}${by}`);
+  }
+  if (f.affects && f.affects.length > 0) parts.push(`run by ${f.affects.map((r) => esc(resourceLabel(r))).join(', ')}`);
+  return parts.length > 0 ? `<p class="meta">${parts.join('<br>')}</p>` : '';
 }
 
 function evidenceTable(f: Finding): string {

@@ -12,6 +12,8 @@ const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Key of our fingerprint in `partialFingerprints`; bump the suffix if the hashed fields ever change. */
 export const FINGERPRINT_KEY = 'kubeward/v1';
 const SRCROOT = '%SRCROOT%';
+/** Base of paths inside a scanned image's root filesystem. */
+const IMAGEROOT = 'IMAGEROOT';
 
 export type SarifLevel = 'error' | 'warning' | 'note' | 'none';
 
@@ -96,10 +98,17 @@ export function renderSarif(result: ScanResult): string {
 
   const run: Json = {
     tool: { driver },
+    ...(result.findings.some((f) => f.image) ? { originalUriBaseIds: { [IMAGEROOT]: { description: { text: 'The root filesystem of the image named by the result (properties.image).' } } } } : {}),
     invocations: [invocation],
     columnKind: 'utf16CodeUnits',
     results,
-    properties: { schemaVersion: result.schemaVersion, inputs: result.inputs, summary: result.summary, ...(result.compliance ? { compliance: result.compliance } : {}) },
+    properties: {
+      schemaVersion: result.schemaVersion,
+      inputs: result.inputs,
+      summary: result.summary,
+      ...(result.compliance ? { compliance: result.compliance } : {}),
+      ...(result.images ? { images: result.images.map(({ packages, ...image }) => ({ ...image, packages: packages.length })) } : {}),
+    },
   };
   return `${JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, null, 2)}\n`;
 }
@@ -145,12 +154,12 @@ function sarifResult(finding: Finding, index: number, suppression?: SuppressedFi
   const where = finding.evidence.find((e) => e.position);
   const position = where?.position ?? finding.resource.source;
   const location: Json = { logicalLocations: [logicalLocation(finding)] };
-  const physical = position ? physicalLocation(position.file, position) : undefined;
+  const physical = finding.image ? imageLocation(finding) : position ? physicalLocation(position.file, position) : undefined;
   if (physical) location.physicalLocation = physical;
   location.message = { text: where ? `${where.path}${where.detail ? `: ${where.detail}` : ''}` : resourceLabel(finding.resource) };
 
   const related = finding.evidence
-    .filter((e) => e !== where && e.position)
+    .filter((e) => e !== where && e.position && !finding.image)
     .map((e, i) => {
       const loc: Json = { id: i + 1, message: { text: `${e.path}${e.detail ? `: ${e.detail}` : ''}` } };
       const p = physicalLocation(e.position!.file, e.position);
@@ -174,6 +183,10 @@ function sarifResult(finding: Finding, index: number, suppression?: SuppressedFi
       resource: finding.resource,
       ...(finding.container !== undefined ? { container: finding.container } : {}),
       evidence: finding.evidence,
+      ...(finding.image ? { image: finding.image } : {}),
+      ...(finding.package ? { package: finding.package } : {}),
+      ...(finding.advisory ? { advisory: finding.advisory } : {}),
+      ...(finding.affects ? { affects: finding.affects } : {}),
     },
   };
   if (related.length > 0) out.relatedLocations = related;
@@ -183,6 +196,22 @@ function sarifResult(finding: Finding, index: number, suppression?: SuppressedFi
     out.suppressions = [s];
   }
   return out;
+}
+
+/**
+ * Image findings are about files inside an image, not in the scanned repository: they point at the
+ * manifest line of the first workload running the image (`scan --images`), else at the path inside
+ * the image, relative to IMAGEROOT (declared in the run's originalUriBaseIds).
+ */
+function imageLocation(finding: Finding): Json | undefined {
+  const workload = finding.affects?.find((r) => r.source)?.source;
+  if (workload) return physicalLocation(workload.file, workload);
+  const where = finding.evidence.find((e) => e.position)?.position;
+  const path = where?.file ?? finding.package?.path;
+  if (!path) return undefined;
+  const loc: Json = { artifactLocation: { uri: encodePath(path.replace(/^\/+/, '')), uriBaseId: IMAGEROOT } };
+  if (where && where.line >= 1) loc.region = { startLine: where.line, startColumn: Math.max(1, where.column) };
+  return loc;
 }
 
 function logicalLocation(finding: Finding): Json {
@@ -201,6 +230,8 @@ function logicalLocation(finding: Finding): Json {
 export function fingerprint(finding: Finding): string {
   const r = finding.resource;
   const parts = [finding.checkId, r.kind, r.namespace ?? '', r.name, finding.container ?? '', finding.evidence[0]?.path ?? ''];
+  // Vulnerabilities of one image share the package database path: the package and advisory tell them apart.
+  if (finding.package || finding.advisory) parts.push(finding.package?.name ?? '', finding.advisory?.id ?? '');
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }
 

@@ -1,6 +1,7 @@
 import { inputErrorLabel } from '../core/coverage.js';
 import { positionLabel, resourceLabel, type Finding, type SuppressedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
+import type { ImageReport } from '../images/model.js';
 import { CATEGORIES, SEVERITIES, type Severity } from '../core/severity.js';
 import { countBySeverity, plural, primaryPosition, shorten, sortFindings, groupNotEvaluated } from './common.js';
 import type { ReportOptions } from './format.js';
@@ -70,9 +71,30 @@ function findingLines(finding: Finding, paint: Paint): string[] {
   const container = finding.container !== undefined ? ` · container ${clean(finding.container)}` : '';
   lines.push(...wrap(`${clean(resourceLabel(finding.resource))}${container}`, WIDTH - INDENT).map((l) => pad() + l));
   lines.push(...wrap(clean(finding.message), WIDTH - INDENT).map((l) => pad() + l));
+  lines.push(...imageLines(finding, paint));
   const where = primaryPosition(finding);
-  if (where) lines.push(pad() + paint(`at ${shorten(clean(positionLabel(where)), WIDTH - INDENT - 3)}`, 'dim'));
+  if (where) lines.push(pad() + paint(`${finding.image ? 'in image at' : 'at'} ${shorten(clean(positionLabel(where)), WIDTH - INDENT - 3)}`, 'dim'));
   if (finding.remediation) lines.push(pad() + paint('fix: ', 'green') + shorten(firstSentence(clean(finding.remediation)), WIDTH - INDENT - 5));
+  return lines;
+}
+
+/** Vulnerabilities: package, installed → fixed version, advisory and who found it; image findings: the workloads running the image. */
+function imageLines(finding: Finding, paint: Paint): string[] {
+  const lines: string[] = [];
+  const pkg = finding.package;
+  const advisory = finding.advisory;
+  if (pkg && advisory) {
+    const fix = pkg.fixedVersion ? paint(`fixed in ${clean(pkg.fixedVersion)}`, 'green') : paint('no fix yet', 'yellow');
+    const also = advisory.aliases.length > 0 ? ` (${advisory.aliases.slice(0, 3).map(clean).join(', ')})` : '';
+    const by = advisory.foundBy && advisory.foundBy.length > 1 ? ` · found by ${advisory.foundBy.map(clean).join(', ')}` : '';
+    lines.push(pad() + `${clean(advisory.id)}${also} · ${clean(pkg.name)} ${clean(pkg.version)} · ${fix}${by}`);
+    lines.push(pad() + paint(shorten(`severity from ${clean(advisory.severityBasis)}`, WIDTH - INDENT), 'dim'));
+  }
+  if (finding.affects && finding.affects.length > 0) {
+    const names = finding.affects.map((r) => clean(resourceLabel(r)));
+    const shown = names.length > 3 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
+    lines.push(...wrap(`run by ${shown.join(', ')}`, WIDTH - INDENT).map((l) => pad() + paint(l, 'dim')));
+  }
   return lines;
 }
 
@@ -111,6 +133,7 @@ function summaryLines(result: ScanResult, options: ReportOptions, paint: Paint):
     lines.push('', paint(`${title} (${count}):`, 'bold', style));
     for (const item of items) lines.push(...wrap(item, WIDTH - 4).map((l, i) => (i === 0 ? '  ' : '    ') + l));
   };
+  section('Images', (result.images ?? []).map((image) => imageSummary(image, result.findings)), 'cyan');
   section('Not evaluated', groupNotEvaluated(result.notEvaluated).map((n) => `${clean(n.targets)}: ${clean(n.reason)}`), 'yellow', result.notEvaluated.length);
   section('Input errors', result.inputErrors.map((e) => clean(inputErrorLabel(e))), 'red');
   section(
@@ -120,6 +143,15 @@ function summaryLines(result: ScanResult, options: ReportOptions, paint: Paint):
   );
   if (result.notes.length > 0) lines.push('', paint(`${plural(result.notes.length, 'input note')} (skipped documents); the json report lists them.`, 'dim'));
   return lines;
+}
+
+/** `registry/app:1.0 (sha256:1234…) · Alpine Linux v3.9 · 5 packages · 2 vulnerabilities` */
+function imageSummary(image: ImageReport, findings: readonly Finding[]): string {
+  const vulns = findings.filter((f) => f.advisory !== undefined && f.image?.reference === image.reference).length;
+  const digest = image.manifestDigest ? ` (${image.manifestDigest.slice(0, 19)}…)` : '';
+  const os = image.os ? clean(image.os.prettyName ?? `${image.os.id} ${image.os.versionId ?? ''}`.trim()) : 'OS not detected';
+  const db = image.database && 'notEvaluated' in image.database ? 'vulnerabilities not evaluated' : plural(vulns, 'vulnerability', 'vulnerabilities');
+  return `${clean(image.reference)}${digest} · ${os} · ${plural(image.packages.length, 'package')} · ${db}`;
 }
 
 function pad(): string {

@@ -1,8 +1,10 @@
 import { applyExceptions, type ExceptionRule } from '../core/exceptions.js';
 import type { Finding } from '../core/finding.js';
-import type { InputError } from '../core/coverage.js';
-import { SCAN_RESULT_SCHEMA_VERSION, type ScanResult, type ScanSummary } from '../core/scan-result.js';
-import { CATEGORIES, SEVERITIES, severityRank, type Severity } from '../core/severity.js';
+import type { InputError, InputNote, NotEvaluated } from '../core/coverage.js';
+import type { CheckMeta } from '../core/catalog.js';
+import type { ImageReport } from '../images/model.js';
+import { SCAN_RESULT_SCHEMA_VERSION, summarizeFindings, type ScanResult } from '../core/scan-result.js';
+import { severityRank, type Severity } from '../core/severity.js';
 import { loadInventory, podTemplateOf, type HelmOptions, type Inventory } from '../inventory/index.js';
 import { evaluateCompliance } from '../compliance/index.js';
 import { MANIFEST_ANALYZERS } from './analyzers.js';
@@ -23,6 +25,17 @@ export interface ScanOptions {
   /** The command line, as reports show it. */
   command?: string;
   now?: Date;
+  /** `--images`: scans the images the inventory's workloads run (kept out of this module so manifest scans load fast). */
+  scanImages?: (inventory: Inventory) => Promise<ImageScanHookResult>;
+}
+
+/** What the `--images` hook adds to a manifest scan. */
+export interface ImageScanHookResult {
+  findings: Finding[];
+  notEvaluated: NotEvaluated[];
+  notes: InputNote[];
+  checks: CheckMeta[];
+  images: ImageReport[];
 }
 
 /** Runs one manifest scan end to end: inventory → analyzers → exceptions → compliance. */
@@ -36,8 +49,9 @@ export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const outputs = MANIFEST_ANALYZERS.map((analyzer) => analyzer.analyze(loaded.inventory));
-  const raw = outputs.flatMap((o) => o.findings);
-  const notEvaluated = [...loaded.notEvaluated, ...outputs.flatMap((o) => o.notEvaluated)];
+  const images = options.scanImages ? await options.scanImages(loaded.inventory) : undefined;
+  const raw = [...outputs.flatMap((o) => o.findings), ...(images?.findings ?? [])];
+  const notEvaluated = [...loaded.notEvaluated, ...outputs.flatMap((o) => o.notEvaluated), ...(images?.notEvaluated ?? [])];
   const reported = options.severities ? raw.filter((f) => options.severities!.has(f.severity)) : raw;
   const outcome = applyExceptions(reported, options.exceptions ?? [], annotationLookup(loaded.inventory), started);
   const findings = sortFindings(outcome.findings);
@@ -50,15 +64,16 @@ export async function scanManifests(options: ScanOptions): Promise<ScanResult> {
     startedAt: started.toISOString(),
     durationMs: 0,
     inputs: options.inputs,
-    summary: summarize(loaded.inventory.objects.length, workloads, findings, outcome.suppressed.length),
+    summary: summarizeFindings(loaded.inventory.objects.length, workloads, findings, outcome.suppressed.length),
     findings,
     suppressed: sortFindings(outcome.suppressed),
     notEvaluated,
     inputErrors: [...(options.settingsErrors ?? []), ...loaded.errors],
-    notes: loaded.notes,
+    notes: [...loaded.notes, ...(images?.notes ?? [])],
     expiredExceptions: outcome.expired,
-    checks: MANIFEST_ANALYZERS.flatMap((a) => a.checks()).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    checks: [...MANIFEST_ANALYZERS.flatMap((a) => a.checks()), ...(images?.checks ?? [])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
   };
+  if (images) result.images = images.images;
   if (options.compliance) {
     result.compliance = evaluateCompliance(options.compliance, { findings: outcome.findings, notEvaluated, workloads });
   }
@@ -105,14 +120,4 @@ export function sortFindings<T extends Finding>(findings: T[]): T[] {
     return 0;
   });
   return keyed.map((k) => k.f);
-}
-
-function summarize(objects: number, workloads: number, findings: Finding[], suppressed: number): ScanSummary {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as ScanSummary['bySeverity'];
-  const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as ScanSummary['byCategory'];
-  for (const f of findings) {
-    bySeverity[f.severity]++;
-    byCategory[f.category]++;
-  }
-  return { objects, workloads, findings: findings.length, bySeverity, byCategory, suppressed };
 }

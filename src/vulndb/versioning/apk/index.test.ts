@@ -66,8 +66,9 @@ test('apk: compare is a total order on valid versions', () => {
 });
 
 test('registry: every scheme by id', () => {
-  assert.deepEqual(Object.keys(schemes).sort(), ['apk', 'dpkg', 'rpm']);
-  for (const id of ['apk', 'dpkg', 'rpm']) assert.equal(getScheme(id).id, id);
-  assert.throws(() => getScheme('semver'), /unknown versioning scheme/);
+  const ids = ['apk', 'dpkg', 'go', 'maven', 'pep440', 'rpm', 'semver'];
+  assert.deepEqual(Object.keys(schemes).sort(), ids);
+  for (const id of ids) assert.equal(getScheme(id).id, id);
+  assert.throws(() => getScheme('cargo'), /unknown versioning scheme/);
   assert.throws(() => getScheme('toString'), /unknown versioning scheme/);
 });

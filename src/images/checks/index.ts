@@ -1,0 +1,14 @@
+export { analyzeImageContent, DEFAULT_MAX_AGE_DAYS } from './analyze.js';
+export type { ImageContentInput } from './analyze.js';
+export { imageCheckMetas } from './meta.js';
+export { imageFinding, fileEvidence, configEvidence, MAX_EVIDENCE } from './finding.js';
+export type { ImageIdentity, ImageContentView } from './finding.js';
+export { accountsCataloger, accountsOf } from './accounts/index.js';
+export type { AccountsExtract, ImageAccounts } from './accounts/index.js';
+export { classifyUser } from './user.js';
+export { passwordlessAccounts } from './accounts.js';
+export { isUsualSetuid, isPrivilegedExecutable, isWorldWritable, SYSTEM_DIRS } from './filesystem.js';
+export { configTextSecrets } from './secrets.js';
+export { unverifiedAddUrl } from './config.js';
+export { secretsCataloger } from '../secrets/index.js';
+export type { SecretsExtract } from '../secrets/index.js';

@@ -1,0 +1,10 @@
+export { importPaths, MAX_JSON_BYTES, MAX_YAML_BYTES } from './files.js';
+export type { ImportOptions, ImportResult } from './files.js';
+export { Importer } from './importer.js';
+export type { ImportCounts, ImportProgress } from './importer.js';
+export { parseOsvRecord } from './osv.js';
+export { isAlpineSecdb, mergeAlpineAdvisory, parseAlpineSecdb } from './alpine-secdb.js';
+export { formatImportError, RecordError } from './errors.js';
+export type { ImportError, RecordLocation } from './errors.js';
+export { MAX_ENTRY_BYTES, readZipEntries, ZipError } from './zip.js';
+export type { ZipEntryData, ZipLimits } from './zip.js';
