@@ -1,14 +1,10 @@
 import { basename } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { applyExceptions } from '../core/exceptions.js';
 import { SCAN_RESULT_SCHEMA_VERSION, summarizeFindings, type ScanResult } from '../core/scan-result.js';
-import type { Severity } from '../core/severity.js';
 import { catalogPackages, imageCheckCatalog, openAdvisories, scanImage, toCycloneDx, toSpdx, type ImageScanOutput } from '../images/index.js';
 import { defaultCacheDir, type SourceOptions } from '../images/sources/index.js';
-import { sortFindings } from '../scan/index.js';
-import { loadExceptionRules, parseSeverityFilter, SettingsError } from '../scan/settings.js';
 import { UsageError } from './common.js';
-import { findingsExitCode, parseCount, ReportUsageError, resolveReportTargets, useColor, writeReports } from './report-output.js';
+import { commandFailure, finishReport, readReportFlags } from './report-output.js';
 
 // What `kubeward image` and `kubeward sbom` do once commander has parsed the line.
 
@@ -18,14 +14,10 @@ export async function runImageCommand(reference: string | undefined, flags: Reco
   const t0 = performance.now();
   const quiet = flags.quiet === true;
   try {
-    const targets = resolveReportTargets(flags.format as string | undefined, (flags.output as string[] | undefined) ?? []);
-    const exitCode = parseCount(flags.exitCode, '--exit-code');
-    const severities = typeof flags.severity === 'string' ? parseSeverityFilter(flags.severity) : undefined;
+    const reportFlags = readReportFlags(flags);
     const maxAgeDays = flags.maxAge !== undefined ? positive(flags.maxAge, '--max-age') : undefined;
     const ref = imageName(reference, flags);
     const source = await sourceOptions(flags);
-    const ignoreFile = flags.ignoreFile as string | undefined;
-    const ignore = await loadExceptionRules(ignoreFile ?? '.kubewardignore.yaml', ignoreFile !== undefined);
 
     const advisories = await openAdvisories({ ...(typeof flags.db === 'string' ? { db: flags.db } : {}), ...(flags.advisories ? { advisories: flags.advisories as string[] } : {}) });
     let output: ImageScanOutput;
@@ -46,27 +38,11 @@ export async function runImageCommand(reference: string | undefined, flags: Reco
       advisories.close();
     }
 
-    const result = imageScanResult([output], { version, started, severities, command: ['kubeward', ...process.argv.slice(2)].join(' ') });
-    const outcome = applyExceptions(result.findings, ignore.rules, () => ({}), started);
-    result.findings = sortFindings(outcome.findings);
-    result.suppressed = sortFindings(outcome.suppressed);
-    result.expiredExceptions = outcome.expired;
-    result.inputErrors = [...ignore.errors, ...advisories.errors.map((message) => ({ file: '--advisories', message }))];
-    result.summary = summarizeFindings(1, 0, result.findings, result.suppressed.length);
-    result.durationMs = Math.round(performance.now() - t0);
-
-    if (!(await writeReports(result, targets, { color: useColor(flags.color), showSuppressed: flags.showSuppressed === true, quiet }))) return 2;
-    if (!quiet) {
-      for (const note of output.notes) process.stderr.write(`kubeward: note: ${note}\n`);
-      for (const gap of output.notEvaluated) process.stderr.write(`kubeward: not evaluated: ${gap.target}: ${gap.reason}\n`);
-    }
-    if (result.inputErrors.length > 0) {
-      process.stderr.write(`kubeward: ${result.inputErrors.length} input error(s):\n${result.inputErrors.map((e) => `  ${e.file}: ${e.message}`).join('\n')}\n`);
-      return 2;
-    }
-    return findingsExitCode(result, exitCode);
+    const result = imageScanResult([output], { version, started, command: ['kubeward', ...process.argv.slice(2)].join(' ') });
+    result.inputErrors = advisories.errors.map((message) => ({ file: '--advisories', message }));
+    return await finishReport(result, result.findings, flags, reportFlags, t0);
   } catch (error) {
-    return failure(error);
+    return commandFailure(error);
   }
 }
 
@@ -86,14 +62,13 @@ export async function runSbomCommand(reference: string | undefined, flags: Recor
     }
     return 0;
   } catch (error) {
-    return failure(error);
+    return commandFailure(error);
   }
 }
 
 /** A ScanResult holding the findings of one or more image scans (`kubeward image`). */
-export function imageScanResult(outputs: ImageScanOutput[], options: { version: string; started: Date; severities: Set<Severity> | undefined; command: string }): ScanResult {
-  const all = outputs.flatMap((o) => o.findings);
-  const findings = sortFindings(options.severities ? all.filter((f) => options.severities!.has(f.severity)) : all);
+export function imageScanResult(outputs: ImageScanOutput[], options: { version: string; started: Date; command: string }): ScanResult {
+  const findings = outputs.flatMap((o) => o.findings);
   return {
     schemaVersion: SCAN_RESULT_SCHEMA_VERSION,
     tool: { name: 'kubeward', version: options.version },
@@ -101,7 +76,7 @@ export function imageScanResult(outputs: ImageScanOutput[], options: { version: 
     startedAt: options.started.toISOString(),
     durationMs: 0,
     inputs: outputs.map((o) => o.report.reference),
-    summary: summarizeFindings(outputs.length, 0, findings, 0),
+    summary: summarizeFindings(0, 0, findings, 0),
     findings,
     suppressed: [],
     notEvaluated: outputs.flatMap((o) => o.notEvaluated),
@@ -149,12 +124,4 @@ function positive(value: unknown, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} takes a whole number above 0, not ${JSON.stringify(value)}`);
   return n;
-}
-
-/** Bad input (unreachable registry, wrong digest, unreadable SBOM…) is one line and exit 2; programming errors go on up. */
-function failure(error: unknown): number {
-  if (error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || !(error instanceof Error)) throw error;
-  const prefix = error instanceof SettingsError || error instanceof UsageError || error instanceof ReportUsageError ? '' : 'error: ';
-  process.stderr.write(`kubeward: ${prefix}${error.message}\n`);
-  return 2;
 }

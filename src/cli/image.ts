@@ -1,10 +1,9 @@
 import { Option, type Command } from 'commander';
 import { collect } from './common.js';
+import { addReportOptions } from './options.js';
 
 // `kubeward image` and `kubeward sbom`: only commander loads with this file; sources, catalogers,
 // the advisory store and the report formats load when a command runs.
-
-const REPORT_FORMAT_CHOICES = ['table', 'json', 'sarif', 'junit', 'html'];
 
 /** Options shared by every command that reads an image (registry pull, --input, --platform…). */
 function addSourceOptions(command: Command): Command {
@@ -21,7 +20,7 @@ function addSourceOptions(command: Command): Command {
 
 /** Adds `image` and `sbom` to `program`. */
 export function registerImageCommands(program: Command, version: string): void {
-  addSourceOptions(
+  addReportOptions(addSourceOptions(
     program
       .command('image')
       .description('scan a container image: every OS and language package matched against advisories, plus image configuration and content checks')
@@ -32,15 +31,8 @@ export function registerImageCommands(program: Command, version: string): void {
     .option('--ignore-unfixed', 'leave out vulnerabilities that have no fixed version yet')
     .option('--sbom <file>', 'scan the packages of an existing CycloneDX or SPDX JSON SBOM instead of an image')
     .option('--merge <file>', 'consolidate a Trivy or Grype JSON result with kubeward\'s (repeatable)', collect)
-    .option('--max-age <days>', 'report images built more than DAYS ago (default 365)')
-    .addOption(new Option('-f, --format <format>', 'report format for stdout (or for --output FILE)').choices(REPORT_FORMAT_CHOICES))
-    .option('-o, --output <target>', 'write the report to FILE, or FORMAT=FILE for an extra report in another format (repeatable)', collect)
-    .option('-s, --severity <severities>', 'report this severity and above (e.g. high), or exactly a comma list (critical,low)')
-    .option('--exit-code <n>', 'exit with N when a reported finding remains (default 0)')
-    .option('--ignore-file <file>', 'exceptions file (default .kubewardignore.yaml)')
-    .option('--show-suppressed', 'also list findings suppressed by exceptions, with the reason')
-    .option('-q, --quiet', 'no progress line and no notes on stderr')
-    .option('--no-color', 'no colours in the table, even on a terminal')
+    .option('--max-age <days>', 'report images built more than DAYS ago (default 365)'),
+  )
     .action(async (reference: string | undefined, flags: Record<string, unknown>) => {
       const { runImageCommand } = await import('./image-run.js');
       process.exitCode = await runImageCommand(reference, flags, version);

@@ -6,32 +6,22 @@ import { registerNetpolCommands } from './netpol.js';
 import { registerProbeCommand } from './probe.js';
 import { registerImageCommands } from './image.js';
 import { registerDbCommand } from './db.js';
+import { registerNodeCommands } from './node.js';
 import { registerRbacCommands } from './rbac.js';
 import { collect } from './common.js';
+import { addReportOptions } from './options.js';
 
 // Only commander and package.json load here: each command imports its analyzers when it runs,
 // so `kubeward --version` stays fast.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 
-/** Options every command that reports findings takes. */
-export function addReportOptions(command: Command): Command {
-  return command
-    .addOption(new Option('-f, --format <format>', 'report format for stdout (or for --output FILE)').choices(['table', 'json', 'sarif', 'junit', 'html']))
-    .option('-o, --output <target>', 'write the report to FILE, or FORMAT=FILE for an extra report in another format (repeatable)', collect)
-    .option('-s, --severity <severities>', 'report this severity and above (e.g. high), or exactly a comma list (critical,low)')
-    .option('--exit-code <n>', 'exit with N when a reported finding remains (default 0)')
-    .option('--ignore-file <file>', 'exceptions file (default .kubewardignore.yaml)')
-    .option('--show-suppressed', 'also list findings suppressed by exceptions, with the reason')
-    .option('-c, --config <file>', 'config file with defaults (default kubeward.yaml)')
-    .option('-q, --quiet', 'no progress line and no notes on stderr')
-    .option('--no-color', 'no colours in the table, even on a terminal');
-}
-
 const program = new Command('kubeward')
   .description('Find the ways a Kubernetes cluster can be attacked: workloads, access, network, images and nodes.')
   .version(version, '-v, --version')
   .exitOverride()
+  // `node etcd-encryption --format json`: options after a subcommand belong to the subcommand, not its parent.
+  .enablePositionalOptions()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 addReportOptions(
@@ -43,6 +33,7 @@ addReportOptions(
     .option('--values <file>', 'Helm values file passed to helm template (repeatable)', collect)
     .option('--set <key=value>', 'Helm --set value passed to helm template (repeatable)', collect)
     .option('--max-file-size <bytes>', 'largest input file read, in bytes')
+    .option('-c, --config <file>', 'config file with defaults (default kubeward.yaml)')
     .option('--images', 'also scan every image the workloads run (packages, advisories, image configuration)')
     .option('--parallel <n>', 'with --images: images scanned at once (default 4)')
     .option('--image-layout <dir>', 'with --images: OCI layout directory holding images (matched by ref name) before any registry (repeatable)', collect)
@@ -83,6 +74,7 @@ registerMeshCommands(program);
 registerProbeCommand(program, version);
 registerImageCommands(program, version);
 registerDbCommand(program);
+registerNodeCommands(program, version);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,15 +1,12 @@
-import { Option, type Command } from 'commander';
-import { collect } from './common.js';
+import type { Command } from 'commander';
+import { addReportOptions } from './options.js';
 
 // `kubeward probe`: what an unauthenticated attacker sees from the network. Only commander loads with
 // this file; the probe, the report formats and the settings helpers load when the command runs.
 
-const REPORT_FORMAT_CHOICES = ['table', 'json', 'sarif', 'junit', 'html'];
-
-
 /** Adds `probe` to `program`. */
 export function registerProbeCommand(program: Command, version: string): Command {
-  return program
+  const command = program
     .command('probe')
     .description('probe the API server, a kubelet and etcd from the network, without credentials, as an attacker would')
     .option('--api <url>', 'API server URL, e.g. https://10.0.0.1:6443')
@@ -19,13 +16,8 @@ export function registerProbeCommand(program: Command, version: string): Command
     .option('--no-etcd-write', 'skip the etcd write test (by default one throw-away key is put under /kubeward-probe/ and deleted again)')
     .option('--timeout <ms>', 'deadline of each request in milliseconds (default 5000)')
     .option('--insecure', 'do not verify TLS certificates (every finding then says so)')
-    .option('--cacert <file>', 'PEM file with the CA certificate(s) to verify the targets with, instead of the system CAs')
-    .addOption(new Option('-f, --format <format>', 'report format for stdout (or for --output FILE)').choices(REPORT_FORMAT_CHOICES))
-    .option('-o, --output <target>', 'write the report to FILE, or FORMAT=FILE for an extra report in another format (repeatable)', collect)
-    .option('-s, --severity <severities>', 'report this severity and above (e.g. high), or exactly a comma list (critical,low)')
-    .option('--exit-code <n>', 'exit with N when a reported finding remains (default 0)')
-    .option('-q, --quiet', 'no progress line and no notes on stderr')
-    .option('--no-color', 'no colours in the table, even on a terminal')
+    .option('--cacert <file>', 'PEM file with the CA certificate(s) to verify the targets with, instead of the system CAs');
+  return addReportOptions(command, { exceptions: false })
     .action(async (flags: Record<string, unknown>) => {
       process.exitCode = await runProbeCommand(flags, version);
     });

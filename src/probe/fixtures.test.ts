@@ -13,6 +13,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { requireTool } from '../../test/e2e-tools.js';
+import { freePort } from '../../test/net.js';
+
+export { freePort };
 
 const run = promisify(execFile);
 
@@ -21,14 +24,6 @@ export async function scratchDir(prefix = 'kubeward-probe-'): Promise<{ dir: str
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** A port nothing listens on right now (bound and released). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export interface TestCerts {
   dir: string;

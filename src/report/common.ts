@@ -1,4 +1,5 @@
-import type { Finding, ResourceRef, SourcePosition } from '../core/finding.js';
+import type { BenchmarkRef, Finding, ResourceRef, SourcePosition } from '../core/finding.js';
+import type { ScanResult } from '../core/scan-result.js';
 import { CATEGORIES, SEVERITIES, compareSeverityDesc, type Category, type Severity } from '../core/severity.js';
 
 /** Findings ordered the way every human-facing report shows them: category, severity (worst first), check, resource. */
@@ -105,4 +106,19 @@ function compressIds(targets: string[]): string {
   }
   flush();
   return parts.join(', ');
+}
+
+/** What a scan covered, for report headers: `12 objects (5 workloads), 3 images`, `1 image`, `2 nodes`. */
+export function scopeLabel(result: ScanResult): string {
+  const parts: string[] = [];
+  const { objects, workloads } = result.summary;
+  if (objects > 0 || (!result.images?.length && !result.nodes?.length)) parts.push(`${plural(objects, 'object')} (${plural(workloads, 'workload')})`);
+  if (result.images?.length) parts.push(plural(result.images.length, 'image'));
+  if (result.nodes?.length) parts.push(plural(result.nodes.length, 'node'));
+  return parts.join(', ');
+}
+
+/** `CIS 1.2.6 · CIS Kubernetes Benchmark v1.12.0 (cis-1.12)`: how every format names a node finding's recommendation. */
+export function benchmarkLabel(ref: BenchmarkRef): string {
+  return `CIS ${ref.control} · ${ref.title} v${ref.version} (${ref.id})`;
 }

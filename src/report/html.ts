@@ -3,8 +3,9 @@ import { aliasLabel, type CheckMeta } from '../core/catalog.js';
 import { positionLabel, resourceLabel, type Finding, type ResourceRef } from '../core/finding.js';
 import type { ComplianceReport, ScanResult } from '../core/scan-result.js';
 import { CATEGORIES, SEVERITIES, compareSeverityDesc, type Category, type Severity } from '../core/severity.js';
-import { countByCategory, countBySeverity, isWebUrl, plural, resourceKey, sortFindings, valueLabel, groupNotEvaluated } from './common.js';
+import { benchmarkLabel, countByCategory, countBySeverity, isWebUrl, plural, scopeLabel, resourceKey, sortFindings, valueLabel, groupNotEvaluated } from './common.js';
 import { categoryBars, severityDonut } from './html-chart.js';
+import { nodeMatrixHtml } from './merge/matrix.js';
 import { HTML_CSS, HTML_SCRIPT } from './html-style.js';
 import { xmlSafe } from './xml.js';
 
@@ -44,6 +45,8 @@ export function renderHtml(result: ScanResult): string {
     tiles(result),
     charts(result),
     result.compliance ? compliance(result.compliance) : '',
+    nodesSection(result),
+    imagesSection(result),
     findingsSection(result),
     notEvaluated(result),
     inputErrors(result),
@@ -85,7 +88,7 @@ function header(result: ScanResult): string {
   const inputs = result.inputs.length > 0 ? result.inputs.map((i) => `<code>${esc(i)}</code>`).join(' ') : '<span>none</span>';
   return `<header class="top"><div class="wrap">
 <div class="row">${LOGO}<h1>kubeward <span>security report</span></h1>
-<div class="when">Scanned <b><time datetime="${esc(result.startedAt)}">${esc(scanTime(result.startedAt))}</time></b> in ${esc(duration(result.durationMs))}<br>kubeward ${esc(result.tool.version)} · ${plural(result.summary.objects, 'object')} · ${plural(result.summary.workloads, 'workload')}</div></div>
+<div class="when">Scanned <b><time datetime="${esc(result.startedAt)}">${esc(scanTime(result.startedAt))}</time></b> in ${esc(duration(result.durationMs))}<br>kubeward ${esc(result.tool.version)} · ${esc(scopeLabel(result))}</div></div>
 <div class="inputs">Inputs: ${inputs}</div>
 <div class="cmd"><span class="mono">$ ${esc(result.command)}</span></div>
 </div></header>`;
@@ -212,6 +215,7 @@ function vulnerabilityLine(f: Finding): string {
     parts.push(`${ids} · <code>${esc(f.package.name)}</code> <code>${esc(f.package.version)}</code> · ${fix} · severity from ${esc(f.advisory.severityBasis)}${by}`);
   }
   if (f.affects && f.affects.length > 0) parts.push(`run by ${f.affects.map((r) => esc(resourceLabel(r))).join(', ')}`);
+  if (f.benchmark) parts.push(esc(benchmarkLabel(f.benchmark)));
   return parts.length > 0 ? `<p class="meta">${parts.join('<br>')}</p>` : '';
 }
 
@@ -230,6 +234,35 @@ function references(refs: string[]): string {
   if (refs.length === 0) return '';
   const links = refs.map((r) => (isWebUrl(r) ? `<a href="${esc(r)}" rel="noopener noreferrer" target="_blank">${esc(r)}</a>` : `<span>${esc(r)}</span>`));
   return `<div class="refs"><span>References:</span>${links.join('')}</div>`;
+}
+
+/** Node posture: one row per node, one cell per benchmark section (pass ✓, fail ✗, manual ?, not evaluated –). */
+function nodesSection(result: ScanResult): string {
+  if (!result.nodes || result.nodes.length === 0) return '';
+  const rows = result.nodes
+    .map((n) => `<tr><td>${esc(n.hostname)}</td><td>${esc(n.roles.join(', '))}</td><td>${esc(`${n.benchmark.title} v${n.benchmark.version}`)} <span class="reason">${esc(n.benchmark.chosenBy)}</span></td><td>${n.summary.pass}</td><td>${n.summary.fail}</td><td>${n.summary.manual}</td><td>${n.summary['not-evaluated']}</td></tr>`)
+    .join('\n');
+  return `<section class="panel" id="nodes"><h2>Nodes <span class="count">${plural(result.nodes.length, 'node')}</span></h2>
+<table><thead><tr><th>Node</th><th>Roles</th><th>Benchmark</th><th>Pass</th><th>Fail</th><th>Manual</th><th>Not evaluated</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+${nodeMatrixHtml(result.nodes)}</section>`;
+}
+
+/** Images scanned: OS, packages, vulnerabilities found. */
+function imagesSection(result: ScanResult): string {
+  if (!result.images || result.images.length === 0) return '';
+  const rows = result.images
+    .map((i) => {
+      const vulns = result.findings.filter((f) => f.advisory !== undefined && f.image?.reference === i.reference).length;
+      const db = i.database && 'notEvaluated' in i.database ? `<span class="reason">${esc(i.database.notEvaluated)}</span>` : String(vulns);
+      return `<tr><td><code>${esc(i.reference)}</code></td><td class="mono">${esc(i.manifestDigest.slice(0, 19))}</td><td>${esc(i.os?.prettyName ?? i.os?.id ?? 'not detected')}</td><td>${i.packages.length}</td><td>${db}</td></tr>`;
+    })
+    .join('\n');
+  return `<section class="panel" id="images"><h2>Images <span class="count">${plural(result.images.length, 'image')}</span></h2>
+<table><thead><tr><th>Image</th><th>Digest</th><th>OS</th><th>Packages</th><th>Vulnerabilities</th></tr></thead><tbody>
+${rows}
+</tbody></table></section>`;
 }
 
 function notEvaluated(result: ScanResult): string {

@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import Ajv2020Module from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { SCAN_RESULT_SCHEMA_VERSION } from '../core/scan-result.js';
 import { renderReport } from './index.js';
 import { emptyResult, scanResult } from '../../test/report-fixtures.js';
-
-// ajv and ajv-formats are CommonJS; their default export arrives wrapped depending on the loader.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
-
-const schemaPath = fileURLToPath(new URL('../../schemas/kubeward-report.schema.json', import.meta.url));
-
-function validator() {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
-  addFormats(ajv);
-  return ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
-}
+import { reportValidator as validator } from '../../test/schemas.js';
 
 test('the fixture summary agrees with its findings', () => {
   const r = scanResult();

@@ -2,7 +2,7 @@ import { aliasLabel, type CheckMeta } from '../core/catalog.js';
 import { inputErrorLabel } from '../core/coverage.js';
 import { positionLabel, resourceLabel, type Finding, type SuppressedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
-import { parseSourceLabel, primaryPosition, resourceKey, sortFindings, valueLabel } from './common.js';
+import { parseSourceLabel, primaryPosition, resourceKey, sortFindings, valueLabel, benchmarkLabel } from './common.js';
 import { xmlAttr, xmlText } from './xml.js';
 
 interface Case {
@@ -139,6 +139,8 @@ function failureCase(meta: CheckMeta, group: Finding[]): Case {
   const body: string[] = [`${meta.id} ${meta.title} (${first.severity}, ${first.category})`, caseName(first), ''];
   for (const f of group) {
     body.push(f.message);
+    if (f.benchmark) body.push(benchmarkLabel(f.benchmark));
+    if (f.package && f.advisory) body.push(`${f.advisory.id} (${[...f.advisory.aliases].join(', ')}): ${f.package.name} ${f.package.version}, ${f.package.fixedVersion ? `fixed in ${f.package.fixedVersion}` : 'no fix yet'}`);
     if (f.evidence.length > 0) body.push('Evidence:');
     for (const e of f.evidence) {
       const value = 'value' in e && e.value !== undefined ? ` = ${valueLabel(e.value, 200)}` : '';

@@ -1,32 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { test } from 'node:test';
-import AjvModule from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { renderReport } from './index.js';
 import { artifactLocation, FINGERPRINT_KEY } from './sarif.js';
 import { emptyResult, scanResult } from '../../test/report-fixtures.js';
-
-const Ajv = ((AjvModule as unknown as { default?: unknown }).default ?? AjvModule) as typeof AjvModule.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
-
-/**
- * The official SARIF 2.1.0 schema, as shipped in @microsoft/jest-sarif (draft-04). ajv 8 does not do draft-04,
- * but apart from the top-level `$schema` and `id` this schema is draft-07 compatible.
- */
-function sarifValidator() {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
-  const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  schema.$schema = 'http://json-schema.org/draft-07/schema#';
-  schema.$id = schema.id;
-  delete schema.id;
-  // unicodeRegExp: false because one pattern in the schema (language tags) is not valid with the u flag.
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile(schema);
-}
+import { sarifValidator } from '../../test/schemas.js';
 
 async function sarif(result = scanResult()): Promise<any> {
   return JSON.parse(await renderReport('sarif', result, { color: false, showSuppressed: false }));

@@ -4,7 +4,7 @@ import { inputErrorLabel } from '../core/coverage.js';
 import { resourceLabel, type Finding, type SourcePosition, type SuppressedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
 import type { Severity } from '../core/severity.js';
-import { isWebUrl, parseSourceLabel, sortFindings } from './common.js';
+import { benchmarkLabel, isWebUrl, parseSourceLabel, sortFindings } from './common.js';
 
 /** Where people learn about the tool (SARIF `tool.driver.informationUri`). */
 export const KUBEWARD_INFORMATION_URI = 'https://github.com/kubeward/kubeward';
@@ -108,6 +108,7 @@ export function renderSarif(result: ScanResult): string {
       summary: result.summary,
       ...(result.compliance ? { compliance: result.compliance } : {}),
       ...(result.images ? { images: result.images.map(({ packages, ...image }) => ({ ...image, packages: packages.length })) } : {}),
+      ...(result.nodes ? { nodes: result.nodes } : {}),
     },
   };
   return `${JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, null, 2)}\n`;
@@ -174,7 +175,7 @@ function sarifResult(finding: Finding, index: number, suppression?: SuppressedFi
     ruleIndex: index,
     level: sarifLevel(finding.severity),
     kind: 'fail',
-    message: { text: `${resourceLabel(finding.resource)}${container}: ${finding.message}` },
+    message: { text: `${resourceLabel(finding.resource)}${container}: ${finding.message}${finding.benchmark && !finding.message.includes(`CIS ${finding.benchmark.control}`) ? ` [${benchmarkLabel(finding.benchmark)}]` : ''}` },
     locations: [location],
     partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(finding) },
     properties: {
@@ -187,6 +188,7 @@ function sarifResult(finding: Finding, index: number, suppression?: SuppressedFi
       ...(finding.package ? { package: finding.package } : {}),
       ...(finding.advisory ? { advisory: finding.advisory } : {}),
       ...(finding.affects ? { affects: finding.affects } : {}),
+      ...(finding.benchmark ? { benchmark: finding.benchmark } : {}),
     },
   };
   if (related.length > 0) out.relatedLocations = related;

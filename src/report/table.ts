@@ -2,8 +2,10 @@ import { inputErrorLabel } from '../core/coverage.js';
 import { positionLabel, resourceLabel, type Finding, type SuppressedFinding } from '../core/finding.js';
 import type { ScanResult } from '../core/scan-result.js';
 import type { ImageReport } from '../images/model.js';
+import type { NodeReport } from '../nodes/model.js';
+import { renderNodeMatrix } from './merge/matrix.js';
 import { CATEGORIES, SEVERITIES, type Severity } from '../core/severity.js';
-import { countBySeverity, plural, primaryPosition, shorten, sortFindings, groupNotEvaluated } from './common.js';
+import { benchmarkLabel, countBySeverity, plural, scopeLabel, primaryPosition, shorten, sortFindings, groupNotEvaluated } from './common.js';
 import type { ReportOptions } from './format.js';
 
 /** Lines are kept within this many columns. */
@@ -29,7 +31,7 @@ export function renderTable(result: ScanResult, options: ReportOptions): string 
 
   out.push(
     paint(`kubeward ${clean(result.tool.version)}`, 'bold') +
-      paint(` · ${plural(result.summary.objects, 'object')} (${plural(result.summary.workloads, 'workload')}) from ${plural(result.inputs.length, 'input')}`, 'dim'),
+      paint(` · ${scopeLabel(result)} from ${plural(result.inputs.length, 'input')}`, 'dim'),
   );
   out.push('');
 
@@ -90,6 +92,7 @@ function imageLines(finding: Finding, paint: Paint): string[] {
     lines.push(pad() + `${clean(advisory.id)}${also} · ${clean(pkg.name)} ${clean(pkg.version)} · ${fix}${by}`);
     lines.push(pad() + paint(shorten(`severity from ${clean(advisory.severityBasis)}`, WIDTH - INDENT), 'dim'));
   }
+  if (finding.benchmark) lines.push(pad() + paint(shorten(clean(benchmarkLabel(finding.benchmark)), WIDTH - INDENT), 'dim'));
   if (finding.affects && finding.affects.length > 0) {
     const names = finding.affects.map((r) => clean(resourceLabel(r)));
     const shown = names.length > 3 ? [...names.slice(0, 3), `${names.length - 3} more`] : names;
@@ -134,6 +137,10 @@ function summaryLines(result: ScanResult, options: ReportOptions, paint: Paint):
     for (const item of items) lines.push(...wrap(item, WIDTH - 4).map((l, i) => (i === 0 ? '  ' : '    ') + l));
   };
   section('Images', (result.images ?? []).map((image) => imageSummary(image, result.findings)), 'cyan');
+  if (result.nodes && result.nodes.length > 0) {
+    section('Nodes', result.nodes.map((node) => nodeSummary(node)), 'cyan');
+    lines.push('', ...renderNodeMatrix(result.nodes).trimEnd().split('\n').map((l) => `  ${clean(l)}`));
+  }
   section('Not evaluated', groupNotEvaluated(result.notEvaluated).map((n) => `${clean(n.targets)}: ${clean(n.reason)}`), 'yellow', result.notEvaluated.length);
   section('Input errors', result.inputErrors.map((e) => clean(inputErrorLabel(e))), 'red');
   section(
@@ -152,6 +159,12 @@ function imageSummary(image: ImageReport, findings: readonly Finding[]): string 
   const os = image.os ? clean(image.os.prettyName ?? `${image.os.id} ${image.os.versionId ?? ''}`.trim()) : 'OS not detected';
   const db = image.database && 'notEvaluated' in image.database ? 'vulnerabilities not evaluated' : plural(vulns, 'vulnerability', 'vulnerabilities');
   return `${clean(image.reference)}${digest} · ${os} · ${plural(image.packages.length, 'package')} · ${db}`;
+}
+
+/** `cp-1 · control-plane, etcd · CIS Kubernetes Benchmark v1.12.0 (detected 1.32.1) · 80 pass, 6 fail, 12 manual, 3 not evaluated` */
+function nodeSummary(node: NodeReport): string {
+  const s = node.summary;
+  return `${clean(node.hostname)} · ${node.roles.join(', ') || 'no Kubernetes component'} · ${clean(node.benchmark.title)} v${clean(node.benchmark.version)} (${clean(node.benchmark.chosenBy)}) · ${s.pass} pass, ${s.fail} fail, ${s.manual} manual, ${s['not-evaluated']} not evaluated`;
 }
 
 function pad(): string {

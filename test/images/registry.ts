@@ -2,10 +2,10 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../net.js';
 
 // A real CNCF distribution registry (Debian's `docker-registry`, distribution 2.8) for end-to-end
 // tests: loopback only, filesystem storage in a temp dir, htpasswd (bcrypt) basic auth and, when
@@ -156,16 +156,6 @@ async function openssl(args: string[]): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Polls `/v2/` until the registry answers 401 (it is up and enforcing auth). */
 async function waitReady(host: string, caFile: string | undefined, child: ChildProcess): Promise<void> {
