@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { SCAN_RESULT_SCHEMA_VERSION, summarizeFindings, type ScanResult } from '../core/scan-result.js';
-import { catalogPackages, imageCheckCatalog, openAdvisories, scanImage, toCycloneDx, toSpdx, type ImageScanOutput } from '../images/index.js';
+import { catalogPackages, imageCheckCatalog, loadSbom, openAdvisories, scanImage, type ImageScanOutput } from '../images/index.js';
 import { defaultCacheDir, type SourceOptions } from '../images/sources/index.js';
 import { UsageError } from './common.js';
 import { commandFailure, finishReport, readReportFlags } from './report-output.js';
@@ -52,6 +52,7 @@ export async function runSbomCommand(reference: string | undefined, flags: Recor
     const ref = imageName(reference, flags);
     const options = await sourceOptions(flags);
     const { report, notes } = await catalogPackages(ref, options);
+    const { toCycloneDx, toSpdx } = await loadSbom();
     const text = flags.format === 'spdx' ? toSpdx(report, { toolVersion: version }) : toCycloneDx(report, { toolVersion: version });
     if (flags.quiet !== true) for (const note of notes) process.stderr.write(`kubeward: note: ${note}\n`);
     if (typeof flags.output === 'string') {

@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import { defaultDbPath } from '../core/paths.js';
 import { AdvisoryStore } from '../vulndb/store/index.js';
-import { importPaths } from '../vulndb/import/index.js';
 import type { AdvisorySet } from './scan.js';
 
 /** An advisory set opened for a scan; `close()` releases the database. */
@@ -19,6 +18,7 @@ export interface OpenedAdvisories {
  */
 export async function openAdvisories(options: { db?: string; advisories?: string[] }): Promise<OpenedAdvisories> {
   if (options.advisories && options.advisories.length > 0) {
+    const { importPaths } = await import('../vulndb/import/index.js');
     const store = AdvisoryStore.memory();
     const outcome = await importPaths(store, options.advisories);
     const errors = outcome.errors.map((e) => `${e.file}${e.entry ? `!${e.entry}` : ''}${e.path ? `:${e.path}` : ''}: ${e.message}`);

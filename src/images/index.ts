@@ -4,6 +4,7 @@ export { scanImage, catalogPackages, type AdvisorySet, type ImageScanOptions, ty
 export { openAdvisories, type OpenedAdvisories } from './advisories.js';
 export { languageCatalogers, packageCatalogers } from './catalogers.js';
 export { scanWorkloadImages, workloadImages, findInLayouts, type ScanOne, type WorkloadImageOptions, type WorkloadImageResult } from './workloads.js';
-export { toCycloneDx, toSpdx, readSbom } from './sbom/index.js';
+/** SBOM formats (CycloneDX, SPDX), loaded on demand: the CycloneDX library is large. */
+export const loadSbom = (): Promise<typeof import('./sbom/index.js')> => import('./sbom/index.js');
 export { imageCheckCatalog } from './check-catalog.js';
 export type { ImageReport, Package, OsInfo } from './model.js';

@@ -7,9 +7,7 @@ import { matchPackages, queryFor } from '../vulndb/match/index.js';
 import { catalogImage } from './catalog/index.js';
 import { packageCatalogers } from './catalogers.js';
 import { accountsCataloger, analyzeImageContent, secretsCataloger } from './checks/index.js';
-import { mergeResults, readScannerResults } from './merge/index.js';
 import type { Cataloger, CollectedFile, ImageReport, OsInfo, Package, ResolvedImage } from './model.js';
-import { readSbom } from './sbom/index.js';
 import { openImageSource, type SourceOptions } from './sources/index.js';
 import { vulnerabilityFinding } from './vulnerability-finding.js';
 
@@ -57,6 +55,8 @@ export async function scanImage(options: ImageScanOptions): Promise<ImageScanOut
   }
 
   if (options.merge && options.merge.length > 0) {
+    // Loaded only when asked for: the image command starts faster without them.
+    const { mergeResults, readScannerResults } = await import('./merge/index.js');
     const external = await Promise.all(options.merge.map((file) => readScannerResults(file)));
     findings = mergeResults(findings, external, image);
   }
@@ -114,6 +114,7 @@ async function withImage<T>(reference: string, options: SourceOptions, use: (ima
 }
 
 async function fromSbom(file: string): Promise<Scanned> {
+  const { readSbom } = await import('./sbom/index.js');
   const sbom = await readSbom(file);
   const report: ImageReport = {
     reference: sbom.subject,

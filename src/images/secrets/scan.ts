@@ -52,6 +52,18 @@ function matchLine(rule: SecretRule, line: string, lineNo: number): Candidate[] 
   return out;
 }
 
+/** One case-insensitive regex matching any of the keywords (lower-case literals), compiled once per rule set. */
+const prefilters = new Map<string, RegExp>();
+function keywordPrefilter(keywords: readonly string[]): RegExp {
+  const key = keywords.join('\u0000');
+  const known = prefilters.get(key);
+  if (known) return known;
+  const escaped = [...new Set(keywords)].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const compiled = new RegExp(escaped.join('|'), 'i');
+  prefilters.set(key, compiled);
+  return compiled;
+}
+
 /** Keeps the specific match when a fallback rule and a specific one, or a superseding pair, hit the same line. */
 function resolveLine(candidates: Candidate[]): Candidate[] {
   if (candidates.length < 2) return candidates;
@@ -71,15 +83,20 @@ export class SecretScanner {
   omitted = 0;
 
   /** `path` selects path-bound rules (config-file rules, .npmrc); undefined = free text (env, labels, history). */
+  /** Any keyword of any rule (or of a rule's `requires`): most lines have none and are skipped with one test. */
+  private readonly anyKeyword: RegExp | undefined;
+
   constructor(path?: string, rules: readonly SecretRule[] = SECRET_RULES) {
     this.rules = rules.filter((r) => ruleAppliesTo(r, path));
     this.needsRequires = this.rules.filter((r) => r.requiresCompiled !== undefined);
+    this.anyKeyword = this.rules.every((r) => r.keywords.length > 0) ? keywordPrefilter([...this.rules.flatMap((r) => r.keywords), ...this.needsRequires.flatMap((r) => r.requires!.keywords)]) : undefined;
   }
 
   /** Feeds the next line (without its newline). */
   line(text: string, lineNo: number): void {
+    if (this.pending.length > 0) this.advancePending(text);
+    if (this.anyKeyword && !this.anyKeyword.test(text)) return;
     const lower = text.toLowerCase();
-    this.advancePending(text);
     for (const rule of this.needsRequires) {
       if (this.requiresSeen.has(rule.id) || !rule.requires!.keywords.some((k) => lower.includes(k))) continue;
       if (rule.requiresCompiled!.test(text)) this.requiresSeen.add(rule.id);

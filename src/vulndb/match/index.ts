@@ -1,6 +1,7 @@
 import type { Package } from '../../images/model.js';
 import { rateSeverity } from '../cvss/index.js';
-import type { AdvisoryLookup, AffectedPackage, AffectedRange, PackageQuery, RangeEvent, VulnerabilityMatch } from '../model.js';
+import { nameKey } from '../names.js';
+import type { Advisory, AdvisoryLookup, AffectedPackage, AffectedRange, PackageQuery, RangeEvent, RatedSeverity, SeverityScore, VulnerabilityMatch } from '../model.js';
 import { apk, dpkg, go, maven, pep440, rpm, semver, type VersioningScheme } from '../versioning/index.js';
 
 const PREFIXES: ReadonlyArray<[string, VersioningScheme]> = [
@@ -18,6 +19,9 @@ export function schemeForEcosystem(ecosystem: string): VersioningScheme | undefi
 
 export type AffectsResult = { affected: true; fixedVersion?: string; matchedBy: string } | { affected: false };
 
+/** Most evaluations end here: one shared object, not one allocation each. */
+const NOT_AFFECTED: AffectsResult = Object.freeze({ affected: false });
+
 type Event = { kind: 'introduced' | 'fixed' | 'last_affected' | 'limit'; version: string };
 
 function toEvent(e: RangeEvent): Event {
@@ -33,20 +37,53 @@ export function sortEvents(events: RangeEvent[], scheme: VersioningScheme): Even
   return events.map(toEvent).sort((a, b) => (isZero(a) || isZero(b) ? Number(isZero(b)) - Number(isZero(a)) : scheme.compare(a.version, b.version)));
 }
 
+// Advisories are shared objects (the store caches them), so what only depends on the advisory is
+// computed once per range / per severity list, not once per package that looks at it.
+/** A range's events in version order, each with its version in the scheme's prepared form. */
+interface SortedRange {
+  scheme: VersioningScheme;
+  events: (Event & { prepared: unknown })[];
+  limits: (Event & { prepared: unknown })[];
+}
+const sortedByRange = new WeakMap<AffectedRange, SortedRange>();
+
+function sortedRange(range: AffectedRange, scheme: VersioningScheme): SortedRange {
+  const known = sortedByRange.get(range);
+  if (known && known.scheme === scheme) return known;
+  const events = sortEvents(range.events, scheme).map((e) => ({ ...e, prepared: scheme.prepare(e.version) }));
+  const sorted = { scheme, events, limits: events.filter((e) => e.kind === 'limit') };
+  sortedByRange.set(range, sorted);
+  return sorted;
+}
+
+const ratedBySource = new WeakMap<object, RatedSeverity>();
+
+function rated(source: AffectedPackage | VulnerabilityMatch['advisory'], scores: SeverityScore[], vendorSeverity: string | undefined): RatedSeverity {
+  const known = ratedBySource.get(source);
+  if (known) return known;
+  const severity = rateSeverity(scores, vendorSeverity);
+  ratedBySource.set(source, severity);
+  return severity;
+}
+
 /** One SEMVER/ECOSYSTEM range per the OSV evaluation pseudo-code, with the event closing the interval. */
-function inRange(version: string, range: AffectedRange, scheme: VersioningScheme): AffectsResult {
-  const events = sortEvents(range.events, scheme);
-  const limits = events.filter((e) => e.kind === 'limit');
-  if (limits.length > 0 && !limits.some((e) => e.version === '*' || scheme.compare(version, e.version) < 0)) return { affected: false };
+function inRange(version: unknown, range: AffectedRange, scheme: VersioningScheme): AffectsResult {
+  const { events, limits } = sortedRange(range, scheme);
+  const cmp = (e: { prepared: unknown }): number => scheme.comparePrepared(version, e.prepared);
+  if (limits.length > 0 && !limits.some((e) => e.version === '*' || cmp(e) < 0)) return NOT_AFFECTED;
   let opener: Event | undefined;
   let index = -1;
-  events.forEach((e, i) => {
-    if (e.kind === 'introduced' && (e.version === '0' || scheme.compare(version, e.version) >= 0)) [opener, index] = [e, i];
-    else if (e.kind === 'fixed' && scheme.compare(version, e.version) >= 0) opener = undefined;
-    else if (e.kind === 'last_affected' && scheme.compare(version, e.version) > 0) opener = undefined;
-  });
-  if (!opener) return { affected: false };
-  const close = events.slice(index + 1).find((e) => e.kind === 'fixed' || e.kind === 'last_affected');
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.kind === 'introduced') {
+      if (e.version === '0' || cmp(e) >= 0) [opener, index] = [e, i];
+    } else if (e.kind === 'fixed') {
+      if (opener && cmp(e) >= 0) opener = undefined;
+    } else if (e.kind === 'last_affected' && opener && cmp(e) > 0) opener = undefined;
+  }
+  if (!opener) return NOT_AFFECTED;
+  let close: Event | undefined;
+  for (let i = index + 1; i < events.length && !close; i++) if (events[i]!.kind === 'fixed' || events[i]!.kind === 'last_affected') close = events[i];
   const matchedBy = `introduced ${opener.version}${close ? `, ${close.kind} ${close.version}` : ''}`;
   return close?.kind === 'fixed' ? { affected: true, fixedVersion: close.version, matchedBy } : { affected: true, matchedBy };
 }
@@ -57,13 +94,19 @@ function inRange(version: string, range: AffectedRange, scheme: VersioningScheme
  * several matching ranges, the one with the lowest fix wins.
  */
 export function affects(version: string, affected: AffectedPackage, scheme: VersioningScheme): AffectsResult {
-  let best: AffectsResult = { affected: false };
+  return affectsPrepared(version, scheme.prepare(version), affected, scheme);
+}
+
+function affectsPrepared(version: string, prepared: unknown, affected: AffectedPackage, scheme: VersioningScheme): AffectsResult {
+  let best: AffectsResult = NOT_AFFECTED;
   for (const range of affected.ranges) {
     if (range.type === 'GIT') continue;
-    const r = inRange(version, range, scheme);
+    const r = inRange(prepared, range, scheme);
     if (r.affected && (!best.affected || lowerFix(r.fixedVersion, best.fixedVersion, scheme))) best = r;
   }
-  if (!best.affected && affected.versions.some((v) => scheme.compare(v, version) === 0)) return { affected: true, matchedBy: 'listed in versions[]' };
+  if (!best.affected && affected.versions.length > 0 && affected.versions.some((v) => v === version || scheme.comparePrepared(scheme.prepare(v), prepared) === 0)) {
+    return { affected: true, matchedBy: 'listed in versions[]' };
+  }
   return best;
 }
 
@@ -102,10 +145,8 @@ export function queryFor(pkg: Package): PackageQuery | undefined {
   }
 }
 
-/** Package names as the ecosystem compares them (PyPI: PEP 503 normalisation). */
-export function normalizeName(ecosystem: string, name: string): string {
-  return ecosystem === 'PyPI' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
-}
+/** Package names as the ecosystem compares them (PyPI: PEP 503 normalisation); the store keys names the same way. */
+export const normalizeName = nameKey;
 
 export type PackageMatch = VulnerabilityMatch & { package: Package };
 export interface NotEvaluated {
@@ -119,18 +160,18 @@ export interface MatchResult {
 }
 
 /** The best match of one advisory for one query: the affected entry/range with the lowest fix. */
-function matchAdvisory(query: PackageQuery, advisory: VulnerabilityMatch['advisory'], scheme: VersioningScheme): VulnerabilityMatch | undefined {
+function matchAdvisory(query: PackageQuery, prepared: unknown, advisory: VulnerabilityMatch['advisory'], scheme: VersioningScheme): VulnerabilityMatch | undefined {
   let best: { entry: AffectedPackage; result: AffectsResult & { affected: true } } | undefined;
   const name = normalizeName(query.ecosystem, query.name);
   for (const entry of advisory.affected) {
-    if (entry.ecosystem !== query.ecosystem || normalizeName(entry.ecosystem, entry.name) !== name) continue;
-    const result = affects(query.version, entry, scheme);
+    if (entry.ecosystem !== query.ecosystem || (entry.name !== query.name && normalizeName(entry.ecosystem, entry.name) !== name)) continue;
+    const result = affectsPrepared(query.version, prepared, entry, scheme);
     if (result.affected && (!best || lowerFix(result.fixedVersion, best.result.fixedVersion, scheme))) best = { entry, result };
   }
   if (!best) return undefined;
   const severity = best.entry.severity?.length
-    ? rateSeverity(best.entry.severity, advisory.vendorSeverity)
-    : rateSeverity(advisory.severity, advisory.vendorSeverity);
+    ? rated(best.entry, best.entry.severity, advisory.vendorSeverity)
+    : rated(advisory, advisory.severity, advisory.vendorSeverity);
   const { fixedVersion, matchedBy } = best.result;
   return { advisory, query, ...(fixedVersion !== undefined ? { fixedVersion } : {}), matchedBy, severity };
 }
@@ -151,7 +192,7 @@ export function matchPackages(packages: Package[], lookup: AdvisoryLookup, optio
     entry.packages++;
     skipped.set(ecosystem, entry);
   };
-  const cache = new Map<string, ReturnType<AdvisoryLookup['advisoriesFor']>>();
+  const cache = new Map<string, Advisory[]>();
   for (const pkg of packages) {
     const query = queryFor(pkg);
     const scheme = query && schemeForEcosystem(query.ecosystem);
@@ -162,18 +203,18 @@ export function matchPackages(packages: Package[], lookup: AdvisoryLookup, optio
     const advisories = cache.get(key) ?? lookup.advisoriesFor(query.ecosystem, query.name);
     cache.set(key, advisories);
     const seen = new Set<string>();
+    const prepared = scheme.prepare(query.version);
     for (const advisory of advisories) {
       if (advisory.withdrawn || seen.has(advisory.id)) continue;
-      const m = matchAdvisory(query, advisory, scheme);
+      const m = matchAdvisory(query, prepared, advisory, scheme);
       if (!m || (options.ignoreUnfixed && m.fixedVersion === undefined)) continue;
       seen.add(advisory.id);
       matches.push({ ...m, package: pkg });
     }
   }
-  matches.sort(
-    (a, b) =>
-      byString(a.package.name, b.package.name) || byString(a.package.version, b.package.version) ||
-      byString(a.package.purl, b.package.purl) || byString(a.advisory.id, b.advisory.id),
-  );
+  // One key per match (NUL sorts below every character, so fields compare one after the other).
+  const keyed = matches.map((m) => ({ m, key: `${m.package.name}\0${m.package.version}\0${m.package.purl}\0${m.advisory.id}` }));
+  keyed.sort((a, b) => byString(a.key, b.key));
+  keyed.forEach((k, i) => (matches[i] = k.m));
   return { matches, notEvaluated: [...skipped.values()].sort((a, b) => byString(a.ecosystem, b.ecosystem)) };
 }

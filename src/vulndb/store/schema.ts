@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS advisory (
   json TEXT NOT NULL
 );
 -- The primary key is the (ecosystem, name_key) lookup index, and also keeps one row per package.
+-- Withdrawn advisories have no rows here: they never match.
 CREATE TABLE IF NOT EXISTS affected (
   advisory_id TEXT NOT NULL,
   ecosystem TEXT NOT NULL,

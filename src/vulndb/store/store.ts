@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Advisory, AdvisoryLookup } from '../model.js';
-import { baseEcosystem, nameKey } from './name-key.js';
+import { baseEcosystem, nameKey } from '../names.js';
 import { createSchema, readSchemaVersion, SCHEMA_VERSION } from './schema.js';
 
 // Advisories in SQLite: one row per advisory (the whole record as JSON) and one row per affected
@@ -64,7 +64,7 @@ export class AdvisoryStore implements AdvisoryLookup {
     readonly schemaVersion: number,
   ) {
     this.lookupIds = db.prepare(
-      'SELECT a.advisory_id FROM affected a JOIN advisory v ON v.id = a.advisory_id WHERE a.ecosystem = ? AND a.name_key = ? AND v.withdrawn IS NULL',
+      'SELECT advisory_id FROM affected WHERE ecosystem = ? AND name_key = ?',
     ).pluck();
     this.jsonById = db.prepare('SELECT json FROM advisory WHERE id = ?').pluck();
   }
@@ -143,7 +143,8 @@ export class AdvisoryStore implements AdvisoryLookup {
           dropAffected.run(advisory.id);
         }
         putAdvisory.run(advisory.id, sourceName, advisory.modified ?? null, advisory.published ?? null, advisory.withdrawn ?? null, JSON.stringify(advisory));
-        for (const pkg of advisory.affected) putAffected.run(advisory.id, pkg.ecosystem, nameKey(pkg.ecosystem, pkg.name));
+        // Withdrawn advisories stay readable by id but are never looked up by package: no join needed at match time.
+        if (!advisory.withdrawn) for (const pkg of advisory.affected) putAffected.run(advisory.id, pkg.ecosystem, nameKey(pkg.ecosystem, pkg.name));
         result.written++;
       }
     })();

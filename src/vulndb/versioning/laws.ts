@@ -19,4 +19,10 @@ export function assertTotalOrder(scheme: VersioningScheme, arbitrary: fc.Arbitra
     }),
     { numRuns },
   );
+  assertPreparedAgrees(scheme, arbitrary);
+}
+
+/** `comparePrepared(prepare(a), prepare(b))` is `compare(a, b)`: matching may use either. */
+export function assertPreparedAgrees(scheme: VersioningScheme, arbitrary: fc.Arbitrary<string>, numRuns = 1000): void {
+  fc.assert(fc.property(arbitrary, arbitrary, (a, b) => scheme.comparePrepared(scheme.prepare(a), scheme.prepare(b)) === scheme.compare(a, b)), { numRuns });
 }

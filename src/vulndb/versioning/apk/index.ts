@@ -1,4 +1,4 @@
-import type { Ordering, VersioningScheme } from '../types.js';
+import { memoize, type Ordering, type VersioningScheme } from '../types.js';
 
 /**
  * The token kinds of an Alpine version, in the order they may appear:
@@ -113,6 +113,8 @@ function cmpToken(a: ApkToken, b: ApkToken): Ordering {
   }
 }
 
+const tokenizeCached = memoize(tokenize);
+
 function compareTokens(ta: ApkToken[], tb: ApkToken[], fuzzy: boolean): Ordering {
   let k = 0;
   for (; ; k++) {
@@ -144,7 +146,7 @@ export function fuzzyCompare(a: string, b: string): Ordering {
  * still compare (token by token up to the malformed part, which sorts below any valid token and
  * against another malformed rest as a plain string).
  */
-export const apk: VersioningScheme<ApkToken[]> = {
+export const apk: VersioningScheme<ApkToken[], ApkToken[]> = {
   id: 'apk',
   isValid(version: string): boolean {
     return tokenize(version).at(-1)!.kind === Token.End;
@@ -154,8 +156,10 @@ export const apk: VersioningScheme<ApkToken[]> = {
     return t.at(-1)!.kind === Token.End ? t.slice(0, -1) : null;
   },
   compare(a: string, b: string): Ordering {
-    return compareTokens(tokenize(a), tokenize(b), false);
+    return compareTokens(tokenizeCached(a), tokenizeCached(b), false);
   },
+  prepare: (version) => tokenizeCached(version),
+  comparePrepared: (a, b) => compareTokens(a, b, false),
 };
 
 export default apk;

@@ -1,4 +1,4 @@
-import { sign, type Ordering, type VersioningScheme } from '../types.js';
+import { memoize, sign, type Ordering, type VersioningScheme } from '../types.js';
 
 /** A Debian version `[epoch:]upstream[-revision]` (deb-version(7), Debian Policy §5.6.12). */
 export interface DpkgVersion {
@@ -81,6 +81,8 @@ export function verrevcmp(a: string, b: string): Ordering {
   return 0;
 }
 
+const splitCached = memoize(split);
+
 export function compareParsed(a: DpkgVersion, b: DpkgVersion): Ordering {
   if (a.epoch !== b.epoch) return a.epoch < b.epoch ? -1 : 1;
   return verrevcmp(a.upstream, b.upstream) || verrevcmp(a.revision, b.revision);
@@ -92,7 +94,7 @@ export function compareParsed(a: DpkgVersion, b: DpkgVersion): Ordering {
  * characters); on strings dpkg refuses outright it still returns the `verrevcmp` order of the
  * parts (dpkg itself would exit with an error).
  */
-export const dpkg: VersioningScheme<DpkgVersion> = {
+export const dpkg: VersioningScheme<DpkgVersion, DpkgVersion> = {
   id: 'dpkg',
   isValid(version: string): boolean {
     const r = split(version);
@@ -103,8 +105,10 @@ export const dpkg: VersioningScheme<DpkgVersion> = {
     return r.error || r.warning ? null : r.parts;
   },
   compare(a: string, b: string): Ordering {
-    return compareParsed(split(a).parts, split(b).parts);
+    return compareParsed(splitCached(a).parts, splitCached(b).parts);
   },
+  prepare: (version) => splitCached(version).parts,
+  comparePrepared: compareParsed,
 };
 
 export default dpkg;

@@ -1,4 +1,4 @@
-import type { Ordering, VersioningScheme } from '../types.js';
+import { memoize, type Ordering, type VersioningScheme } from '../types.js';
 
 /** A Go module or toolchain version in semver form; build metadata (`+incompatible`) is dropped. */
 export interface GoVersion {
@@ -78,17 +78,25 @@ export function compareParsed(a: GoVersion, b: GoVersion): Ordering {
  * below every valid version, as in x/mod; unlike x/mod (which calls them all equal) they compare
  * among themselves by code unit order so that distinct strings stay distinct.
  */
-export const go: VersioningScheme<GoVersion> = {
+/** A string with what it parses to (null: not a Go version). */
+type PreparedGo = { raw: string; parsed: GoVersion | null };
+const prepareGo = memoize((raw: string): PreparedGo => ({ raw, parsed: parseGo(raw) }));
+
+function comparePreparedGo(a: PreparedGo, b: PreparedGo): Ordering {
+  if (a.parsed && b.parsed) return compareParsed(a.parsed, b.parsed);
+  if (a.parsed || b.parsed) return a.parsed ? 1 : -1;
+  return cmpStr(a.raw, b.raw);
+}
+
+export const go: VersioningScheme<GoVersion, PreparedGo> = {
   id: 'go',
   isValid: (version) => parseGo(version) !== null,
   parse: parseGo,
   compare(a: string, b: string): Ordering {
-    const pa = parseGo(a);
-    const pb = parseGo(b);
-    if (pa && pb) return compareParsed(pa, pb);
-    if (pa || pb) return pa ? 1 : -1;
-    return cmpStr(a, b);
+    return comparePreparedGo(prepareGo(a), prepareGo(b));
   },
+  prepare: prepareGo,
+  comparePrepared: comparePreparedGo,
 };
 
 export default go;

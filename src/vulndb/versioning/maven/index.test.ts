@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { assertPreparedAgrees } from '../laws.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -127,4 +128,5 @@ test('maven: compare is reflexive and antisymmetric on any string, transitive on
   assert.deepEqual([maven.compare('2-alpha', '2'), maven.compare('2', '2.incubating-alpha'), maven.compare('2.incubating-alpha', '2-alpha')], [-1, -1, -1]);
   const long = '1.'.repeat(600);
   assert.equal(maven.compare(long + '1', long + '2'), -1);
+  assertPreparedAgrees(maven, version);
 });

@@ -1,4 +1,4 @@
-import type { Ordering, VersioningScheme } from '../types.js';
+import { memoize, type Ordering, type VersioningScheme } from '../types.js';
 
 /**
  * One item of Maven's ComparableVersion: a number (with Maven's size class: int ≤ 9 digits,
@@ -162,7 +162,17 @@ const isValid = (version: string): boolean => version.length > 0 && version.leng
  * trimmed. Any string compares (as in Maven); `isValid` only refuses what Maven's model validator
  * refuses in a version (empty, blanks, `\/:"<>|?*`) and strings over 1024 characters.
  */
-export const maven: VersioningScheme<MavenVersion> = {
+type PreparedMaven = { raw: string; items: MavenItem[] };
+const prepareMaven = memoize((raw: string): PreparedMaven => ({ raw, items: parseItems(raw.slice(0, MAX_LENGTH)) }));
+
+function comparePreparedMaven(a: PreparedMaven, b: PreparedMaven): Ordering {
+  const r = compareLists(a.items, b.items);
+  if (r !== 0 || (a.raw.length <= MAX_LENGTH && b.raw.length <= MAX_LENGTH)) return r;
+  // Over-long strings: equal prefixes are ordered by the whole string (keeps the order total).
+  return cmpStr(a.raw.length > MAX_LENGTH ? a.raw : '', b.raw.length > MAX_LENGTH ? b.raw : '');
+}
+
+export const maven: VersioningScheme<MavenVersion, PreparedMaven> = {
   id: 'maven',
   isValid,
   parse(version: string): MavenVersion | null {
@@ -171,11 +181,10 @@ export const maven: VersioningScheme<MavenVersion> = {
     return { items, canonical: canonical(items) };
   },
   compare(a: string, b: string): Ordering {
-    const r = compareLists(parseItems(a.slice(0, MAX_LENGTH)), parseItems(b.slice(0, MAX_LENGTH)));
-    if (r !== 0 || (a.length <= MAX_LENGTH && b.length <= MAX_LENGTH)) return r;
-    // Over-long strings: equal prefixes are ordered by the whole string (keeps the order total).
-    return cmpStr(a.length > MAX_LENGTH ? a : '', b.length > MAX_LENGTH ? b : '');
+    return comparePreparedMaven(prepareMaven(a), prepareMaven(b));
   },
+  prepare: prepareMaven,
+  comparePrepared: comparePreparedMaven,
 };
 
 export default maven;

@@ -1,4 +1,4 @@
-import type { Ordering, VersioningScheme } from '../types.js';
+import { memoize, type Ordering, type VersioningScheme } from '../types.js';
 
 /** An RPM `[epoch:]version[-release]` (EVR). */
 export interface RpmVersion {
@@ -86,6 +86,8 @@ function split(evr: string): RpmVersion {
     : { epoch, version: rest, release: '' };
 }
 
+const splitCached = memoize(split);
+
 export function compareParsed(a: RpmVersion, b: RpmVersion): Ordering {
   return rpmvercmp(a.epoch, b.epoch) || rpmvercmp(a.version, b.version) || rpmvercmp(a.release, b.release);
 }
@@ -97,7 +99,7 @@ const FIELD = /^[0-9A-Za-z._+~^]+$/;
  * epoch (absent = 0), then version, then release, each with `rpmvercmp`. A missing release
  * sorts below any release, which keeps the order total.
  */
-export const rpm: VersioningScheme<RpmVersion> = {
+export const rpm: VersioningScheme<RpmVersion, RpmVersion> = {
   id: 'rpm',
   isValid(version: string): boolean {
     const p = split(version);
@@ -111,8 +113,10 @@ export const rpm: VersioningScheme<RpmVersion> = {
     return rpm.isValid(version) ? split(version) : null;
   },
   compare(a: string, b: string): Ordering {
-    return compareParsed(split(a), split(b));
+    return compareParsed(splitCached(a), splitCached(b));
   },
+  prepare: (version) => splitCached(version),
+  comparePrepared: compareParsed,
 };
 
 export default rpm;

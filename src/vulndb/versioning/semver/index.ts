@@ -1,5 +1,5 @@
 import semverLib from 'semver';
-import { sign, type Ordering, type VersioningScheme } from '../types.js';
+import { memoize, sign, type Ordering, type VersioningScheme } from '../types.js';
 
 type SemVer = semverLib.SemVer;
 
@@ -10,6 +10,8 @@ function key(version: string): Key {
   const v = semverLib.parse(version, { loose: false }) ?? semverLib.parse(version, { loose: true });
   return v ? { semver: v } : { raw: version };
 }
+
+const keyCached = memoize(key);
 
 function compareKeys(a: Key, b: Key): Ordering {
   if ('semver' in a && 'semver' in b) return sign(semverLib.compare(a.semver, b.semver));
@@ -25,7 +27,7 @@ function compareKeys(a: Key, b: Key): Ordering {
  * (`01.2.3`, `1.2.3beta`) compares as what it reads; a string neither reads sorts below every
  * SemVer, and such strings compare among themselves by code unit order.
  */
-export const semver: VersioningScheme<SemVer> = {
+export const semver: VersioningScheme<SemVer, Key> = {
   id: 'semver',
   isValid(version: string): boolean {
     return semverLib.parse(version, { loose: false }) !== null;
@@ -34,8 +36,10 @@ export const semver: VersioningScheme<SemVer> = {
     return semverLib.parse(version, { loose: false });
   },
   compare(a: string, b: string): Ordering {
-    return compareKeys(key(a), key(b));
+    return compareKeys(keyCached(a), keyCached(b));
   },
+  prepare: (version) => keyCached(version),
+  comparePrepared: compareKeys,
 };
 
 export default semver;
