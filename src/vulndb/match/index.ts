@@ -160,7 +160,7 @@ export interface MatchResult {
 }
 
 /** The best match of one advisory for one query: the affected entry/range with the lowest fix. */
-function matchAdvisory(query: PackageQuery, prepared: unknown, advisory: VulnerabilityMatch['advisory'], scheme: VersioningScheme): VulnerabilityMatch | undefined {
+function matchAdvisory(query: PackageQuery, prepared: unknown, advisory: VulnerabilityMatch['advisory'], scheme: VersioningScheme, pkg: Package): PackageMatch | undefined {
   let best: { entry: AffectedPackage; result: AffectsResult & { affected: true } } | undefined;
   const name = normalizeName(query.ecosystem, query.name);
   for (const entry of advisory.affected) {
@@ -173,7 +173,7 @@ function matchAdvisory(query: PackageQuery, prepared: unknown, advisory: Vulnera
     ? rated(best.entry, best.entry.severity, advisory.vendorSeverity)
     : rated(advisory, advisory.severity, advisory.vendorSeverity);
   const { fixedVersion, matchedBy } = best.result;
-  return { advisory, query, ...(fixedVersion !== undefined ? { fixedVersion } : {}), matchedBy, severity };
+  return { advisory, query, ...(fixedVersion !== undefined ? { fixedVersion } : {}), matchedBy, severity, package: pkg };
 }
 
 const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -193,7 +193,9 @@ export function matchPackages(packages: Package[], lookup: AdvisoryLookup, optio
     skipped.set(ecosystem, entry);
   };
   const cache = new Map<string, Advisory[]>();
-  for (const pkg of packages) {
+  // Packages in report order first, then each package's matches by advisory id: no sort of all matches.
+  const ordered = [...packages].sort((a, b) => byString(a.name, b.name) || byString(a.version, b.version) || byString(a.purl, b.purl));
+  for (const pkg of ordered) {
     const query = queryFor(pkg);
     const scheme = query && schemeForEcosystem(query.ecosystem);
     if (!query) skip('(none)', 'no advisory ecosystem known for these packages');
@@ -204,17 +206,16 @@ export function matchPackages(packages: Package[], lookup: AdvisoryLookup, optio
     cache.set(key, advisories);
     const seen = new Set<string>();
     const prepared = scheme.prepare(query.version);
+    const found: PackageMatch[] = [];
     for (const advisory of advisories) {
       if (advisory.withdrawn || seen.has(advisory.id)) continue;
-      const m = matchAdvisory(query, prepared, advisory, scheme);
+      const m = matchAdvisory(query, prepared, advisory, scheme, pkg);
       if (!m || (options.ignoreUnfixed && m.fixedVersion === undefined)) continue;
       seen.add(advisory.id);
-      matches.push({ ...m, package: pkg });
+      found.push(m);
     }
+    found.sort((a, b) => byString(a.advisory.id, b.advisory.id));
+    for (const m of found) matches.push(m);
   }
-  // One key per match (NUL sorts below every character, so fields compare one after the other).
-  const keyed = matches.map((m) => ({ m, key: `${m.package.name}\0${m.package.version}\0${m.package.purl}\0${m.advisory.id}` }));
-  keyed.sort((a, b) => byString(a.key, b.key));
-  keyed.forEach((k, i) => (matches[i] = k.m));
   return { matches, notEvaluated: [...skipped.values()].sort((a, b) => byString(a.ecosystem, b.ecosystem)) };
 }
