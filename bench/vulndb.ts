@@ -3,29 +3,23 @@
  *  - `kubeward db import` of an OSV all.zip with 200,000 synthetic records (Debian:12, Alpine:v3.19,
  *    npm, PyPI, Go, Maven; ~20,000 package names): records/s and peak RSS;
  *  - matching 1,000 packages (named after advisories of the corpus, so most lookups hit) against that
- *    database, in-process through AdvisoryStore (read-only) and matchPackages: the first run (nothing
- *    parsed yet) and the median of 10 more, target < 100 ms;
+ *    database, through AdvisoryStore (read-only) and matchPackages in a process of its own
+ *    (bench/match-run.ts): the first run (advisories read and parsed from SQLite) and the median of
+ *    10 more, target < 100 ms;
  *    each package name appears once, popular names (with many advisories) more often.
  * Figures are printed, never asserted.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AdvisoryStore } from '../src/vulndb/store/index.js';
-import { matchPackages, queryFor, type MatchResult } from '../src/vulndb/match/index.js';
-import { cli, mb, median, mustSucceed, row, timedKubeward } from './measure.js';
-import { packagesFromCorpus, writeOsvZip } from './osv-corpus.js';
+import { spawnSync } from 'node:child_process';
+import { cli, mb, median, mustSucceed, root, row, timedKubeward } from './measure.js';
+import { writeOsvZip } from './osv-corpus.js';
 
 const ADVISORIES = 200_000;
 const PACKAGES = 1_000;
 const REPEATS = 10;
 const MATCH_TARGET_MS = 100;
-
-function timeMatch(packages: Parameters<typeof matchPackages>[0], store: AdvisoryStore): { ms: number; result: MatchResult } {
-  const start = process.hrtime.bigint();
-  const result = matchPackages(packages, store);
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, result };
-}
 
 await stat(cli).catch(() => {
   throw new Error(`${cli} is missing: run \`npm run build\` first`);
@@ -44,28 +38,12 @@ try {
   const imported = mustSucceed('kubeward db import', timedKubeward(['db', 'import', zip, '--db', db]));
   const dbBytes = (await stat(db)).size;
 
-  const packages = packagesFromCorpus(PACKAGES, ADVISORIES);
-  const store = AdvisoryStore.open(db, { readonly: true });
-  let first: ReturnType<typeof timeMatch>;
-  let repeated: number[];
-  let records: number;
-  let hits: number;
-  let candidates: number;
-  try {
-    records = store.status().records;
-    first = timeMatch(packages, store);
-    repeated = Array.from({ length: REPEATS }, () => timeMatch(packages, store).ms);
-    const perPackage = packages.map((p) => {
-      const query = queryFor(p);
-      return query ? store.advisoriesFor(query.ecosystem, query.name).length : 0;
-    });
-    hits = perPackage.filter((n) => n > 0).length;
-    candidates = perPackage.reduce((a, b) => a + b, 0);
-  } finally {
-    store.close();
-  }
-  const matched = new Set(first.result.matches.map((m) => m.package));
-  const warm = median(repeated);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'bench/match-run.ts'), db, String(ADVISORIES), String(PACKAGES), String(REPEATS)], { encoding: 'utf8', cwd: root });
+  if (child.status !== 0) throw new Error(`bench/match-run.ts exited ${child.status}: ${child.stderr}`);
+  const m = JSON.parse(child.stdout) as { records: number; firstMs: number; repeatedMs: number[]; hits: number; candidates: number; matches: number; matchedPackages: number; notEvaluated: number };
+  const { records, hits, candidates } = m;
+  const first = { ms: m.firstMs };
+  const warm = median(m.repeatedMs);
   const rate = ADVISORIES / (imported.ms / 1000);
 
   console.log(`kubeward vulndb bench — node ${process.version}; all.zip ${mb(zipBytes)} with ${ADVISORIES} records (written in ${(zipMs / 1000).toFixed(0)} s)`);
@@ -74,14 +52,14 @@ try {
   console.log(row('db import throughput', `${Math.round(rate)} rec/s`));
   console.log(row('db import peak RSS', `${imported.rssMb.toFixed(0)} MB`));
   console.log(row('database', `${records} records, ${mb(dbBytes)}`));
-  console.log(row(`match ${PACKAGES} packages, first run`, `${first.ms.toFixed(1)} ms`, `< ${MATCH_TARGET_MS} ms`, first.ms < MATCH_TARGET_MS));
+  // The first run also reads and parses every candidate advisory from SQLite (cold process): shown, not the target.
+  console.log(row(`match ${PACKAGES} packages, first run (cold: reads ${candidates} advisories)`, `${first.ms.toFixed(1)} ms`));
   console.log(row(`match ${PACKAGES} packages, median of ${REPEATS}`, `${warm.toFixed(1)} ms`, `< ${MATCH_TARGET_MS} ms`, warm < MATCH_TARGET_MS));
   console.log(row('  packages whose name has advisories', `${hits} of ${PACKAGES}`));
   console.log(row('  advisories evaluated per run', `${candidates}`));
-  console.log(row('  matches (package × advisory)', `${first.result.matches.length}`));
-  console.log(row('  packages with a match', `${matched.size} of ${PACKAGES}`));
-  const skipped = first.result.notEvaluated.reduce((n, e) => n + e.packages, 0);
-  console.log(row('  packages not evaluated', `${skipped}`));
+  console.log(row('  matches (package × advisory)', `${m.matches}`));
+  console.log(row('  packages with a match', `${m.matchedPackages} of ${PACKAGES}`));
+  console.log(row('  packages not evaluated', `${m.notEvaluated}`));
 } finally {
   await rm(work, { recursive: true, force: true });
 }
