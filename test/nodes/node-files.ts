@@ -156,17 +156,8 @@ ExecStart=
 ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
 `;
 
-export const ENCRYPTION_CONFIG = `apiVersion: apiserver.config.k8s.io/v1
-kind: EncryptionConfiguration
-resources:
-  - resources: [secrets]
-    providers:
-      - secretbox:
-          keys:
-            - name: key1
-              secret: c2VjcmV0IGlzIHNlY3VyZSwgb3IgaXMgaXQ/IGxvbmcgZW5vdWdoIQ==
-      - identity: {}
-`;
+/** The hardened EncryptionConfiguration (secretbox first), shared with the benchmark's in-memory fixtures. */
+export { ENCRYPTION_CONFIG } from '../../src/nodes/benchmark/fixtures.js';
 
 export function kubeconfig(user: string, server = `https://${NODE_IP}:6443`): string {
   return `apiVersion: v1

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { readTextBounded } from '../../core/read-bounded.js';
 import { readGrype, isGrype } from './grype.js';
 import { isObject, ScannerResultsError, type ScannerResults } from './model.js';
 import { isTrivy, readTrivy } from './trivy.js';
@@ -8,7 +8,7 @@ export const MAX_RESULTS_BYTES = 512 * 1024 * 1024;
 
 /** Reads a Trivy (schema 2) or Grype JSON results file, telling them apart by their top-level fields. */
 export async function readScannerResults(file: string): Promise<ScannerResults> {
-  return parseScannerResults(await readBounded(file), file);
+  return parseScannerResults(await readTextBounded(file, MAX_RESULTS_BYTES, 'scanner results', (message) => new ScannerResultsError(message)), file);
 }
 
 export function parseScannerResults(text: string, file: string): ScannerResults {
@@ -22,20 +22,4 @@ export function parseScannerResults(text: string, file: string): ScannerResults 
   if (isTrivy(doc)) return readTrivy(doc, file);
   if (isGrype(doc)) return readGrype(doc, file);
   throw new ScannerResultsError(`${file}: neither Trivy JSON ($.SchemaVersion, $.Results) nor Grype JSON ($.matches)`);
-}
-
-async function readBounded(file: string): Promise<string> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    throw new ScannerResultsError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_RESULTS_BYTES) throw new ScannerResultsError(`${file}: ${size} bytes is larger than the ${MAX_RESULTS_BYTES}-byte limit`);
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
 }

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { readTextBounded } from '../../core/read-bounded.js';
 import { isObject, SbomError, type SbomContents } from './read-common.js';
 import { readCycloneDx } from './read-cyclonedx.js';
 import { readSpdx } from './read-spdx.js';
@@ -8,7 +8,7 @@ export const MAX_SBOM_BYTES = 256 * 1024 * 1024;
 
 /** Reads a CycloneDX (1.4–1.6) or SPDX (2.2/2.3) JSON SBOM: its subject, OS and packages. */
 export async function readSbom(file: string): Promise<SbomContents> {
-  return parseSbom(await readBounded(file), file);
+  return parseSbom(await readTextBounded(file, MAX_SBOM_BYTES, 'SBOMs', (message) => new SbomError(message)), file);
 }
 
 /** The same, from text already in memory (`file` only names it in errors). */
@@ -23,20 +23,4 @@ export function parseSbom(text: string, file: string): SbomContents {
   if (doc.bomFormat === 'CycloneDX') return readCycloneDx(doc, file);
   if (typeof doc.spdxVersion === 'string') return readSpdx(doc, file);
   throw new SbomError(`${file}: neither a CycloneDX JSON SBOM ($.bomFormat "CycloneDX") nor an SPDX JSON one ($.spdxVersion)`);
-}
-
-async function readBounded(file: string): Promise<string> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (error) {
-    throw new SbomError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    const { size } = await handle.stat();
-    if (size > MAX_SBOM_BYTES) throw new SbomError(`${file}: ${size} bytes is larger than the ${MAX_SBOM_BYTES}-byte limit for SBOMs`);
-    return await handle.readFile('utf8');
-  } finally {
-    await handle.close();
-  }
 }
