@@ -7,15 +7,20 @@
  * Every permission question goes to the evaluator (`whoCan`, `permissions`, `ruleAllows`); nothing
  * here matches rules itself.
  */
-import { Inventory, isJsonObject, podTemplateOf, type InventoryObject, type JsonPath, type PodTemplate } from '../../inventory/index.js';
+import { Inventory, isJsonObject, type InventoryObject, type JsonPath, type PodTemplate } from '../../inventory/index.js';
 import {
-  buildRbacIndex, ruleAllows, serviceAccountUsername, splitServiceAccountUsername, userInfo,
+  buildRbacIndex, ruleAllows,
   type Grant, type PermissionsResult, type ResourceRequest, type RoleRefInfo, type RuleInfo, type Subject, type UserInfo,
 } from '../index.js';
 import type { RbacIndex } from '../index.js';
 import bootstrap from './bootstrap.json' with { type: 'json' };
-import defaults from './default-roles.json' with { type: 'json' };
+import { BOOTSTRAP_BINDINGS, controllerBinding, evaluatorInventory, hasBootstrapLabel, missingDefaultRoles } from './bootstrap-policy.js';
+import { readBindings, readTokenSecrets, readWorkloads } from './records.js';
+import { identityKeys, identityOf, subjectKey } from './subjects.js';
 import { DEFAULT_PRIVILEGED_NAMESPACES } from './catalog.js';
+
+export { BUILTIN_SOURCE, missingDefaultRoles, withDefaultRoles } from './bootstrap-policy.js';
+export { identityKeys, identityOf, matchKey, subjectKey, subjectOfUser, subjectText } from './subjects.js';
 
 export interface RbacAnalysisOptions {
   /** Namespaces whose RoleBindings count like ClusterRoleBindings for the `privileged` checks (default: kube-system). */
@@ -24,8 +29,6 @@ export interface RbacAnalysisOptions {
   includeBootstrap?: boolean;
 }
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
-export const BUILTIN_SOURCE = '(Kubernetes default ClusterRole, not in the input)';
 
 /** A subject with everything a binding grants it: the grants of one question. */
 export interface Holder {
@@ -71,130 +74,10 @@ export interface TokenSecret {
   serviceAccount: string;
 }
 
-/** `Kind\0namespace\0name`: one key per subject. */
-export function subjectKey(subject: Subject): string {
-  return `${subject.kind}\u0000${subject.namespace ?? ''}\u0000${subject.name}`;
-}
-
-/** The key under which the evaluator matches the subject to users: `u:` user name (ServiceAccounts as theirs), `g:` group. */
-export function matchKey(subject: Subject): string | undefined {
-  if (subject.kind === 'User') return `u:${subject.name}`;
-  if (subject.kind === 'Group') return `g:${subject.name}`;
-  if (subject.kind === 'ServiceAccount' && subject.namespace) return `u:${serviceAccountUsername(subject.namespace, subject.name)}`;
-  return undefined;
-}
-
-/**
- * Who a subject stands for when asked as a user: a User or ServiceAccount itself; for a Group, a
- * member with no other group than those every member has (`system:serviceaccounts:NS` members are
- * service accounts, so also in `system:serviceaccounts`).
- */
-export function identityOf(subject: Subject): Required<UserInfo> {
-  if (subject.kind === 'ServiceAccount' && subject.namespace) return userInfo(serviceAccountUsername(subject.namespace, subject.name));
-  if (subject.kind === 'Group') {
-    const groups = [subject.name];
-    if (subject.name.startsWith('system:serviceaccounts:')) groups.push('system:serviceaccounts');
-    return userInfo({ name: `kubeward:member-of:${subject.name}`, groups });
-  }
-  return userInfo(subject.name);
-}
-
-/** The match keys a user is found under: its name and each of its groups. */
-export function identityKeys(user: Required<UserInfo>): string[] {
-  return [`u:${user.name}`, ...user.groups.map((g) => `g:${g}`)];
-}
-
-/** `ServiceAccount shop/api`, `User alice`, `Group system:authenticated`. */
-export function subjectText(subject: Subject): string {
-  return subject.kind === 'ServiceAccount' ? `ServiceAccount ${subject.namespace ?? ''}/${subject.name}` : `${subject.kind} ${subject.name}`;
-}
-
-/** The subject a user name stands for: a ServiceAccount for `system:serviceaccount:NS:NAME`, else a User. */
-export function subjectOfUser(name: string): Subject {
-  const sa = splitServiceAccountUsername(name);
-  return sa ? { kind: 'ServiceAccount', name: sa.name, namespace: sa.namespace } : { kind: 'User', name };
-}
-
 /** A probe request nobody names explicitly: only `*` verbs, resources and groups match it. */
 export const ANY_VERB = 'kubeward:any-verb';
 export const ANY_GROUP = 'kubeward.invalid';
 export const ANY_RESOURCE = 'kubeward-any-resource';
-
-interface BootstrapBinding {
-  kind: string;
-  name: string;
-  namespace?: string;
-  roleRef: { kind: string; name: string };
-  subjects: { kind: string; name: string; namespace?: string }[];
-}
-
-const BOOTSTRAP_LABEL = bootstrap.label;
-const BOOTSTRAP_BINDINGS = new Map<string, BootstrapBinding>(
-  (bootstrap.bindings as BootstrapBinding[]).map((b) => [`${b.kind}\u0000${b.namespace ?? ''}\u0000${b.name}`, b]),
-);
-const DEFAULT_ROLES = defaults.roles as unknown as { kind: string; apiVersion: string; metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> } }[];
-/** Built-in ClusterRoles a binding may reference without the input defining them, and what each needs beside it (aggregation sources). */
-const DEFAULT_ROLE_CLOSURE: Record<string, string[]> = {
-  'cluster-admin': ['cluster-admin'],
-  admin: ['admin', 'edit', 'view', 'system:aggregate-to-admin', 'system:aggregate-to-edit', 'system:aggregate-to-view'],
-  edit: ['edit', 'view', 'system:aggregate-to-edit', 'system:aggregate-to-view'],
-  view: ['view', 'system:aggregate-to-view'],
-};
-
-function hasBootstrapLabel(obj: InventoryObject | undefined): boolean {
-  return obj !== undefined && obj.labels[BOOTSTRAP_LABEL.key] === BOOTSTRAP_LABEL.value;
-}
-
-function isRbacObject(obj: InventoryObject): boolean {
-  return obj.apiVersion.startsWith(`${RBAC_GROUP}/`);
-}
-
-/**
- * The built-in ClusterRoles (cluster-admin, admin, edit, view and the roles the last three
- * aggregate) that some binding references and the input does not define, as inventory objects
- * whose source says they are Kubernetes defaults.
- */
-export function missingDefaultRoles(inventory: Inventory): InventoryObject[] {
-  const wanted = new Set<string>();
-  for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
-    for (const obj of inventory.ofKind(kind)) {
-      const ref = obj.object.roleRef;
-      if (!isRbacObject(obj) || !isJsonObject(ref) || ref.kind !== 'ClusterRole' || typeof ref.name !== 'string') continue;
-      if (DEFAULT_ROLE_CLOSURE[ref.name] && !inventory.find('ClusterRole', undefined, ref.name)) for (const name of DEFAULT_ROLE_CLOSURE[ref.name]!) wanted.add(name);
-    }
-  }
-  const added: InventoryObject[] = [];
-  for (const role of DEFAULT_ROLES) {
-    if (!wanted.has(role.metadata.name) || inventory.find('ClusterRole', undefined, role.metadata.name)) continue;
-    const location = { file: BUILTIN_SOURCE, line: 1, column: 1 };
-    added.push({
-      key: `kubeward:builtin:ClusterRole:${role.metadata.name}`,
-      apiVersion: role.apiVersion,
-      kind: role.kind,
-      name: role.metadata.name,
-      namespaceDefaulted: false,
-      labels: { ...role.metadata.labels },
-      annotations: { ...role.metadata.annotations },
-      object: structuredClone(role) as unknown as Record<string, unknown>,
-      source: { ...location, origin: 'cluster', locate: () => ({ ...location }) },
-    });
-  }
-  return added;
-}
-
-/** The inventory with `missingDefaultRoles` added (the same inventory when none is missing). */
-export function withDefaultRoles(inventory: Inventory): { inventory: Inventory; added: InventoryObject[] } {
-  const added = missingDefaultRoles(inventory);
-  return added.length ? { inventory: new Inventory([...inventory.objects, ...added]), added } : { inventory, added };
-}
-
-/** The kinds the evaluator reads (its README: the RBAC objects, and CRDs for the scope of custom resources). */
-const EVALUATOR_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'CustomResourceDefinition'];
-
-/** What the evaluator needs, plus the built-in roles: a small inventory to index instead of a copy of everything. */
-function evaluatorInventory(inventory: Inventory, added: readonly InventoryObject[]): Inventory {
-  return new Inventory([...EVALUATOR_KINDS.flatMap((k) => inventory.ofKind(k)), ...added]);
-}
 
 /** What does not depend on the options: the input, the built-in roles it lacks, the index, the records, raw who-can answers. */
 export class SharedData {
@@ -474,90 +357,11 @@ export class RbacAnalysisContext {
   }
 }
 
-function controllerBinding(kind: string, namespace: string | undefined, name: string): BootstrapBinding | undefined {
-  const c = bootstrap.controllers;
-  if (!name.startsWith(c.prefix) || name.length === c.prefix.length) return undefined;
-  const account = name.slice(c.prefix.length);
-  const subjects = [{ kind: 'ServiceAccount', name: account, namespace: c.serviceAccountNamespace }];
-  if (kind === 'ClusterRoleBinding') return { kind, name, roleRef: { kind: 'ClusterRole', name }, subjects };
-  if (kind === 'RoleBinding' && namespace && c.roleBindingNamespaces.includes(namespace)) return { kind, name, namespace, roleRef: { kind: 'Role', name }, subjects };
-  return undefined;
-}
 
 export function bindingRef(binding: BindingRecord): Grant['binding'] {
   const ref: Grant['binding'] = { kind: binding.kind, name: binding.name, source: { file: binding.object.source.file, line: binding.object.source.line, column: binding.object.source.column } };
   if (binding.kind === 'RoleBinding') ref.namespace = binding.namespace;
   return ref;
-}
-
-function readBindings(inventory: Inventory): BindingRecord[] {
-  const out: BindingRecord[] = [];
-  const seen = new Set<string>();
-  for (const kind of ['ClusterRoleBinding', 'RoleBinding'] as const) {
-    for (const obj of inventory.ofKind(kind)) {
-      if (!isRbacObject(obj)) continue;
-      const namespace = kind === 'RoleBinding' ? (obj.namespace ?? '') : '';
-      const key = `${kind}\u0000${namespace}\u0000${obj.name}`;
-      if (seen.has(key)) continue; // the API server keeps one object per name: the evaluator reads the first
-      seen.add(key);
-      const ref = isJsonObject(obj.object.roleRef) ? obj.object.roleRef : {};
-      const subjects: BindingRecord['subjects'] = [];
-      const raw = Array.isArray(obj.object.subjects) ? obj.object.subjects : [];
-      raw.forEach((s, index) => {
-        // read as the evaluator reads it: a scalar name is its text (YAML 1.1 makes `y` a boolean)
-        if (!isJsonObject(s) || s.name === undefined || s.name === null || typeof s.name === 'object') return;
-        const name = String(s.name);
-        if (name === '') return;
-        if (s.kind === 'User' || s.kind === 'Group') subjects.push({ subject: { kind: s.kind, name }, index });
-        else if (s.kind === 'ServiceAccount') {
-          const ns = typeof s.namespace === 'string' && s.namespace ? s.namespace : namespace;
-          if (ns) subjects.push({ subject: { kind: 'ServiceAccount', name, namespace: ns }, index });
-        }
-      });
-      const roleRef = { kind: String(ref.kind ?? ''), name: String(ref.name ?? '') };
-      out.push({ object: obj, kind, name: obj.name, namespace, roleRef, roleKey: `${roleRef.kind}\u0000${roleRef.kind === 'Role' ? namespace : ''}\u0000${roleRef.name}`, subjects });
-    }
-  }
-  return out;
-}
-
-function readWorkloads(inventory: Inventory): WorkloadRecord[] {
-  const out: WorkloadRecord[] = [];
-  for (const obj of inventory.objects) {
-    if (obj.kind === 'PodTemplate') continue;
-    const pod = podTemplateOf(obj);
-    if (!pod || ownedByInventory(obj, inventory)) continue;
-    const namespace = obj.namespace ?? 'default';
-    const serviceAccount = typeof pod.spec.serviceAccountName === 'string' && pod.spec.serviceAccountName !== '' ? pod.spec.serviceAccountName : 'default';
-    const account = inventory.find('ServiceAccount', namespace, serviceAccount);
-    const own = pod.spec.automountServiceAccountToken;
-    const fromAccount = account?.object.automountServiceAccountToken;
-    const automounted = typeof own === 'boolean' ? own : typeof fromAccount === 'boolean' ? fromAccount : true;
-    out.push({ object: obj, pod, namespace, serviceAccount, serviceAccountPath: [...pod.specPath, 'serviceAccountName'], tokenMounted: automounted || projectsToken(pod) });
-  }
-  return out;
-}
-
-/** A Pod or ReplicaSet whose controlling owner is in the input too: the owner is what is reported. */
-function ownedByInventory(obj: InventoryObject, inventory: Inventory): boolean {
-  const metadata = obj.object.metadata;
-  const owners = isJsonObject(metadata) && Array.isArray(metadata.ownerReferences) ? metadata.ownerReferences : [];
-  return owners.some((o) => isJsonObject(o) && o.controller === true && typeof o.kind === 'string' && typeof o.name === 'string' && inventory.find(o.kind, obj.namespace, o.name) !== undefined);
-}
-
-function projectsToken(pod: PodTemplate): boolean {
-  const volumes = Array.isArray(pod.spec.volumes) ? pod.spec.volumes : [];
-  return volumes.some((v) => isJsonObject(v) && isJsonObject(v.projected) && Array.isArray(v.projected.sources) && v.projected.sources.some((s) => isJsonObject(s) && isJsonObject(s.serviceAccountToken)));
-}
-
-function readTokenSecrets(inventory: Inventory): TokenSecret[] {
-  const out: TokenSecret[] = [];
-  for (const obj of inventory.ofKind('Secret')) {
-    const account = obj.annotations['kubernetes.io/service-account.name'];
-    if (obj.object.type !== 'kubernetes.io/service-account-token' || !account) continue;
-    out.push({ object: obj, namespace: obj.namespace ?? 'default', name: obj.name, serviceAccount: account });
-  }
-  return out;
 }
 
 const contexts = new WeakMap<Inventory, { index: RbacIndex | undefined; shared: SharedData; byOptions: Map<string, RbacAnalysisContext> }[]>();
