@@ -54,7 +54,8 @@ export class RegistryClient {
 
   /** Fetches a manifest by tag or digest, verifying it against the digest and Docker-Content-Digest. */
   async fetchManifest(reference: string): Promise<ManifestBytes> {
-    const where = `${this.host}/${this.repository}@${reference}`;
+    // `repo:tag` or `repo@sha256:…`, as users write references.
+    const where = `${this.host}/${this.repository}${reference.includes(':') ? '@' : ':'}${reference}`;
     const response = await this.withRetries(where, () => this.get(`/v2/${this.repository}/manifests/${reference}`, { accept: MANIFEST_ACCEPT }));
     if (response.statusCode !== 200) throw await statusError(response, `manifest ${where}`);
     const bytes = await readBody(response, MAX_MANIFEST_BYTES, `manifest ${where}`);
