@@ -113,6 +113,8 @@ test('generic password assignments: placeholders, comments and non-config files 
     'PASSWORD=$DB_PASS', 'password = ********', 'password = your_password', '# password = hunter2-real'];
   for (const line of placeholders) assert.deepEqual(await ruleIds('etc/app/app.conf', `${line}\n`), [], line);
   assert.deepEqual(await ruleIds('usr/lib/app/main.py', 'password = "s3cr3t-Pa55"\n'), []);
+  // Debian's nsswitch.conf: `passwd` is a database name, `files systemd` its sources.
+  assert.deepEqual(await ruleIds('etc/nsswitch.conf', 'passwd:         files systemd\nshadow:         files\n'), []);
   assert.deepEqual(await ruleIds('srv/.env', 'DB_PASSWORD=s3cr3t-Pa55\n'), ['generic-password-assignment']);
   const found = await scan('etc/app/app.yaml', 'db:\n  user: app\n  password: s3cr3t-Pa55\n');
   assert.deepEqual(found?.matches.map((m) => [m.line, m.severity, m.excerpt]), [[3, 'low', '…(11 chars)']]);
