@@ -67,3 +67,13 @@ test('HTML: escaped names, a class for the worst status, a tooltip with every co
   assert.ok(!html.includes('<evil'));
   assert.equal((html.match(/<td /g) ?? []).length, 10);
 });
+
+test('subsections the benchmark reports (3.1, 3.2) count in their section column, not as extra columns', () => {
+  const node = nodeWith('cp-2', { '3.1': { manual: 3 }, '3.2': { pass: 1, manual: 1 } }, ['control-plane']);
+  const text = renderNodeMatrix([node]);
+  const [header, row] = text.split('\n');
+  assert.doesNotMatch(header!, /3\.1|3\.2/);
+  const columns = header!.trim().split(/\s{2,}/);
+  const cells = row!.trim().split(/\s{2,}/);
+  assert.equal(cells[columns.indexOf('3')], '1✓ 4?');
+});

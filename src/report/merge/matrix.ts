@@ -16,17 +16,23 @@ export const MATRIX_LEGEND = '✓ pass  ✗ fail  ? manual  – not evaluated  n
 type Counts = Record<NodeCheckStatus, number>;
 const zero = (): Counts => ({ pass: 0, fail: 0, manual: 0, 'not-evaluated': 0 });
 
+/** The matrix column a check's section belongs to: itself, or the benchmark section it is part of (3.1 → 3). */
+function columnOf(section: string): string {
+  if ((MATRIX_SECTIONS as readonly string[]).includes(section)) return section;
+  return MATRIX_SECTIONS.find((s) => section.startsWith(`${s}.`)) ?? section;
+}
+
 /** Sections in matrix order: the benchmark's, then any other section the nodes report, sorted. */
 function sectionsOf(nodes: readonly NodeReport[]): string[] {
   const known = new Set<string>(MATRIX_SECTIONS);
-  const extra = [...new Set(nodes.flatMap((n) => n.checks.map((c) => c.section)).filter((s) => !known.has(s)))].sort();
+  const extra = [...new Set(nodes.flatMap((n) => n.checks.map((c) => columnOf(c.section))).filter((s) => !known.has(s)))].sort();
   return [...MATRIX_SECTIONS, ...extra];
 }
 
 /** Counts of one node's checks in one section. */
 export function sectionCounts(node: NodeReport, section: string): Counts {
   const counts = zero();
-  for (const check of node.checks) if (check.section === section) counts[check.status]++;
+  for (const check of node.checks) if (columnOf(check.section) === section) counts[check.status]++;
   return counts;
 }
 
