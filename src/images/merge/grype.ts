@@ -1,4 +1,4 @@
-import { isObject, mapSeverity, MAX_VULNERABILITIES, Notes, str, strings, type ExternalVulnerability, type ScannerResults } from './model.js';
+import { externalVulnerability, isObject, MAX_VULNERABILITIES, Notes, str, strings, type ExternalVulnerability, type ScannerResults } from './model.js';
 
 // Grype JSON (`grype IMAGE -o json`): `matches[]`, each a vulnerability, the related records of
 // other namespaces (the CVE behind a GHSA), how it matched and the artifact (package). Field names
@@ -39,21 +39,11 @@ function grypeMatch(match: unknown): ExternalVulnerability | string {
   const cvss = grypeCvss([vuln, ...related]);
   const path = Array.isArray(artifact.locations) ? artifact.locations.filter(isObject).map((l) => str(l.path)).find(Boolean) : undefined;
   const references = [str(vuln.dataSource), ...strings(vuln.urls), ...related.flatMap((r) => [str(r.dataSource), ...strings(r.urls)])].filter((u): u is string => !!u);
-  return {
-    pkgName,
-    installedVersion,
-    ...(purl ? { purl } : {}),
-    ...(pkgType ? { pkgType } : {}),
-    ...(fixedVersion ? { fixedVersion } : {}),
-    id,
+  return externalVulnerability({
+    pkgName, installedVersion, purl, pkgType, fixedVersion, id,
     aliases: [...new Set(related.map((r) => str(r.id)).filter((a): a is string => !!a && a !== id))],
-    severity: mapSeverity(severityWord),
-    severityWord,
-    ...(description ? { description } : {}),
-    references: [...new Set(references)],
-    ...(cvss ? { cvss } : {}),
-    ...(path ? { path: path.replace(/^\/+/, '') } : {}),
-  };
+    severityWord, description, references, cvss, path,
+  });
 }
 
 /** The suggested fix of the match, else the first fixed version, when `fix.state` is `fixed`. */

@@ -25,6 +25,20 @@ export interface ExternalVulnerability {
   layerDigest?: string;
 }
 
+/** What a tool's record gives, optional fields possibly undefined; `externalVulnerability` builds the record. */
+export type ExternalFields = Omit<ExternalVulnerability, 'severity' | 'purl' | 'pkgType' | 'fixedVersion' | 'title' | 'description' | 'cvss' | 'path' | 'layerDigest'> & {
+  [K in 'purl' | 'pkgType' | 'fixedVersion' | 'title' | 'description' | 'cvss' | 'path' | 'layerDigest']?: ExternalVulnerability[K] | undefined;
+};
+
+/** One shape for every tool: severity mapped from the tool's word, empty optional fields left out, paths without a leading `/`. */
+export function externalVulnerability(fields: ExternalFields): ExternalVulnerability {
+  const out: Record<string, unknown> = { severity: mapSeverity(fields.severityWord) };
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined && value !== '') out[key] = value;
+  if (fields.path) out.path = fields.path.replace(/^\/+/, '');
+  out.references = [...new Set(fields.references)];
+  return out as unknown as ExternalVulnerability;
+}
+
 export type ScannerTool = 'trivy' | 'grype';
 
 export interface ScannerResults {

@@ -1,4 +1,4 @@
-import { isObject, mapSeverity, MAX_VULNERABILITIES, Notes, str, strings, type ExternalVulnerability, type ScannerResults } from './model.js';
+import { externalVulnerability, isObject, MAX_VULNERABILITIES, Notes, str, strings, type ExternalVulnerability, type ScannerResults } from './model.js';
 
 // Trivy JSON, schema version 2 (`trivy image -f json`): `Results[].Vulnerabilities[]`, one entry per
 // (package, vulnerability). Field names as in trivy's pkg/types (DetectedVulnerability) and its
@@ -46,23 +46,13 @@ function trivyVulnerability(entry: unknown, resultType: string | undefined): Ext
   const path = str(entry.PkgPath);
   const layerDigest = isObject(entry.Layer) ? str(entry.Layer.Digest) : undefined;
   const pkgType = purl ? purl.slice(4, purl.indexOf('/')) : resultType;
-  return {
-    pkgName,
-    installedVersion,
-    ...(purl ? { purl } : {}),
-    ...(pkgType ? { pkgType } : {}),
-    ...(fixedVersion ? { fixedVersion } : {}),
-    id,
+  return externalVulnerability({
+    pkgName, installedVersion, purl, pkgType, fixedVersion, id,
     aliases: strings(entry.VendorIDs).filter((a) => a !== id),
-    severity: mapSeverity(severityWord),
-    severityWord,
-    ...(title ? { title } : {}),
-    ...(description ? { description } : {}),
-    references: [...new Set([...(primary ? [primary] : []), ...strings(entry.References)])],
-    ...(cvss ? { cvss } : {}),
-    ...(path ? { path: path.replace(/^\/+/, '') } : {}),
-    ...(layerDigest ? { layerDigest } : {}),
-  };
+    severityWord, title, description,
+    references: [...(primary ? [primary] : []), ...strings(entry.References)],
+    cvss, path, layerDigest,
+  });
 }
 
 /** `CVSS: { nvd: { V3Vector, V3Score, V2Vector, V2Score }, redhat: {…} }`: v3 first (the severity source's, else NVD's, else any), then v4, then v2. */
