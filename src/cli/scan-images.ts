@@ -1,5 +1,5 @@
 import type { Inventory } from '../inventory/index.js';
-import { imageCheckCatalog, openAdvisories, scanImage, scanWorkloadImages, type ImageScanOutput } from '../images/index.js';
+import { imageCheckCatalog, openAdvisories, pullSecretCredentials, scanImage, scanWorkloadImages, type ImageScanOutput } from '../images/index.js';
 import { defaultCacheDir, listLayoutRefs, type SourceOptions } from '../images/sources/index.js';
 import type { ImageScanHookResult } from '../scan/index.js';
 import { UsageError } from './common.js';
@@ -17,17 +17,21 @@ export async function imageHookFor(flags: Record<string, unknown>, progress: boo
   if (flags.insecure === true) base.insecure = true;
 
   return async (inventory) => {
+    const secretProblems: string[] = [];
     const advisories = await openAdvisories({ ...(typeof flags.db === 'string' ? { db: flags.db } : {}), ...(flags.advisories ? { advisories: flags.advisories as string[] } : {}) });
     try {
       const scanned = await scanWorkloadImages(
         inventory,
-        (reference, layout): Promise<ImageScanOutput> =>
-          scanImage({
+        (reference, layout, pullSecrets): Promise<ImageScanOutput> => {
+          // The credentials the cluster would pull with: the pods' (or their service accounts') pull secrets among the inputs.
+          const credentials = layout ? undefined : pullSecretCredentials(inventory, reference, pullSecrets, secretProblems);
+          return scanImage({
             reference: layout ? layout.refName : reference,
-            source: layout ? { ...base, input: layout.dir } : base,
+            source: layout ? { ...base, input: layout.dir } : credentials ? { ...base, username: credentials.username, password: credentials.password } : base,
             advisories: advisories.set,
             ignoreUnfixed: flags.ignoreUnfixed === true,
-          }),
+          });
+        },
         {
           parallel,
           layouts,
@@ -36,7 +40,8 @@ export async function imageHookFor(flags: Record<string, unknown>, progress: boo
         },
       );
       const errors = advisories.errors.map((message) => ({ file: '--advisories', message }));
-      return { findings: scanned.findings, notEvaluated: scanned.notEvaluated, notes: [...scanned.notes, ...errors], checks: imageCheckCatalog(), images: scanned.images };
+      const secretNotes = [...new Set(secretProblems)].map((message) => ({ file: 'imagePullSecrets', message }));
+      return { findings: scanned.findings, notEvaluated: scanned.notEvaluated, notes: [...scanned.notes, ...errors, ...secretNotes], checks: imageCheckCatalog(), images: scanned.images };
     } finally {
       advisories.close();
     }

@@ -3,13 +3,20 @@ import type { Finding, ResourceRef } from '../core/finding.js';
 import type { Inventory } from '../inventory/index.js';
 import { resourceRef } from '../inventory/object.js';
 import type { ImageReport } from './model.js';
+import { pullSecretNames, type PullSecretRef } from './pull-secrets.js';
 import type { ImageScanOutput } from './scan.js';
 
 // `kubeward scan --images`: every distinct image the workloads run is scanned once (a bounded number
 // at a time) and its findings name the workloads that run it.
 
-/** Scans one image; `layout` is set when a bundled OCI layout holds it (air-gapped use). */
-export type ScanOne = (reference: string, layout: { dir: string; refName: string } | undefined) => Promise<ImageScanOutput>;
+/** Scans one image; `layout` is set when a bundled OCI layout holds it (air-gapped use); `pullSecrets` are what its pods name. */
+export type ScanOne = (reference: string, layout: { dir: string; refName: string } | undefined, pullSecrets: readonly PullSecretRef[]) => Promise<ImageScanOutput>;
+
+/** The workloads that run an image, and the pull secrets they (or their service accounts) name. */
+export interface ImageUse {
+  runners: ResourceRef[];
+  pullSecrets: PullSecretRef[];
+}
 
 export interface WorkloadImageOptions {
   /** Images to scan at once (default 4). */
@@ -28,21 +35,30 @@ export interface WorkloadImageResult {
   notes: { file: string; message: string }[];
 }
 
-/** Every image reference of every container of every workload, with the workloads that run it (first seen first). */
-export function workloadImages(inventory: Inventory): Map<string, ResourceRef[]> {
-  const images = new Map<string, ResourceRef[]>();
+/** Every image reference of every container of every workload, with the workloads that run it (first seen first) and their pull secrets. */
+export function workloadImages(inventory: Inventory): Map<string, ImageUse> {
+  const images = new Map<string, ImageUse>();
   for (const template of inventory.podTemplates()) {
     if (template.workload.kind === 'PodTemplate') continue;
     const ref = resourceRef(template.workload);
+    const secrets = podPullSecrets(inventory, template.workload.namespace ?? 'default', template.spec);
     for (const container of template.containers) {
       const image = container.spec.image;
       if (typeof image !== 'string' || image.trim() === '') continue;
-      const runners = images.get(image) ?? [];
-      if (!runners.some((r) => sameResource(r, ref))) runners.push(ref);
-      images.set(image, runners);
+      const use = images.get(image) ?? { runners: [], pullSecrets: [] };
+      if (!use.runners.some((r) => sameResource(r, ref))) use.runners.push(ref);
+      for (const s of secrets) if (!use.pullSecrets.some((p) => p.namespace === s.namespace && p.name === s.name)) use.pullSecrets.push(s);
+      images.set(image, use);
     }
   }
   return images;
+}
+
+/** The pod's own imagePullSecrets, then its service account's, as the kubelet tries them. */
+function podPullSecrets(inventory: Inventory, namespace: string, spec: Record<string, unknown>): PullSecretRef[] {
+  const account = typeof spec.serviceAccountName === 'string' && spec.serviceAccountName ? spec.serviceAccountName : 'default';
+  const fromAccount = inventory.find('ServiceAccount', namespace, account)?.object.imagePullSecrets;
+  return [...pullSecretNames(spec.imagePullSecrets), ...pullSecretNames(fromAccount)].map((name) => ({ namespace, name }));
 }
 
 /** Scans every workload image once and attaches the workloads to each finding. One failing image never stops the others. */
@@ -53,13 +69,13 @@ export async function scanWorkloadImages(inventory: Inventory, scanOne: ScanOne,
   let done = 0;
   const worker = async (): Promise<void> => {
     while (next < images.length) {
-      const [reference, runners] = images[next++]!;
+      const [reference, { runners, pullSecrets }] = images[next++]!;
       const layout = findInLayouts(reference, options.layouts ?? []);
       if (!layout && options.pull === false) {
         result.notEvaluated.push({ target: `image ${reference}`, reason: 'not in the OCI layouts given (--image-layout) and pulling is off (--no-pull)' });
       } else {
         try {
-          const output = await scanOne(reference, layout);
+          const output = await scanOne(reference, layout, pullSecrets);
           result.images.push({ ...output.report, reference });
           result.findings.push(...output.findings.map((f) => attach(f, reference, runners)));
           result.notEvaluated.push(...output.notEvaluated);

@@ -28,8 +28,8 @@ interface ImageJson {
   images: { os?: { id: string; versionId?: string }; packages: { type: string; name: string; version: string; source?: { name: string; version: string } }[] }[];
 }
 
-function kubeward(args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+function kubeward(args: string[], input = '', env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { input, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -175,6 +175,47 @@ describe('image e2e infrastructure', { skip }, () => {
           await rm(work, { recursive: true, force: true });
         }
       });
+
+      if (!tls) {
+        test('kubeward scan --images pulls with the imagePullSecret the workload names, and only with it', async () => {
+          const pushed = await pushToRegistry(layout, tag, target, creds, tls);
+          const expected = await expectedDpkgPackages(rootfs);
+          const work = await mkdtemp(path.join(tmpdir(), 'kw-e2e-scan-'));
+          try {
+            const auth = Buffer.from(`${creds.user}:${creds.password}`).toString('base64');
+            const dockerconfig = Buffer.from(JSON.stringify({ auths: { [registry.host]: { auth } } })).toString('base64');
+            const deployment = (secrets: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: reports, namespace: batch }
+spec:
+  template:
+    spec:
+      ${secrets}
+      containers:
+        - { name: app, image: "${pushed.reference}" }
+`;
+            const secret = `---\napiVersion: v1\nkind: Secret\nmetadata: { name: regcred, namespace: batch }\ntype: kubernetes.io/dockerconfigjson\ndata: { .dockerconfigjson: ${dockerconfig} }\n`;
+            await writeFile(path.join(work, 'with-secret.yaml'), deployment('imagePullSecrets: [{ name: regcred }]') + secret);
+            await writeFile(path.join(work, 'without.yaml'), deployment('automountServiceAccountToken: false'));
+            // No docker config of the machine running the test: only the manifests' secret may open the registry.
+            const env = { DOCKER_CONFIG: path.join(work, 'no-docker-config') };
+            const scan = (file: string) => kubeward(['scan', path.join(work, file), '--images', '--insecure', '--cache-dir', path.join(work, 'cache'), '--format', 'json', '--quiet'], '', env);
+            const ok = scan('with-secret.yaml');
+            assert.equal(ok.status, 0, ok.stderr);
+            const report = JSON.parse(ok.stdout) as ImageJson & { notEvaluated: { target: string; reason: string }[] };
+            assert.equal(report.images[0]?.os?.id, 'debian');
+            assert.equal(report.images[0]?.packages.filter((p) => p.type === 'deb').length, expected.length);
+            assert.ok(!ok.stdout.includes(creds.password) && !ok.stdout.includes(auth), 'credentials never reach the report');
+            const denied = scan('without.yaml');
+            assert.equal(denied.status, 0, denied.stderr);
+            const deniedReport = JSON.parse(denied.stdout) as { images: unknown[]; notEvaluated: { target: string; reason: string }[] };
+            assert.deepEqual(deniedReport.images, []);
+            assert.match(deniedReport.notEvaluated.find((n) => n.target === `image ${pushed.reference}`)?.reason ?? '', /401|authentication|unauthorized/i);
+          } finally {
+            await rm(work, { recursive: true, force: true });
+          }
+        });
+      }
 
       if (tls) {
         test('the TLS registry is not trusted without its CA', async () => {

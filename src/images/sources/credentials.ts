@@ -66,7 +66,9 @@ async function readDockerConfig(path: string): Promise<Record<string, unknown> |
     if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object');
     return value as Record<string, unknown>;
   } catch (error) {
-    throw new ImageSourceError(`${path}: invalid docker config JSON (${(error as Error).message})`);
+    // JSON.parse's message quotes the text around the error, and this file holds credentials.
+    const shape = error instanceof SyntaxError ? 'not valid JSON' : (error as Error).message;
+    throw new ImageSourceError(`${path}: invalid docker config JSON (${shape})`);
   }
 }
 

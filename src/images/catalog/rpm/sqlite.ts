@@ -1,13 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { open } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { parseRpmHeader, type RpmHeader } from './header.js';
+import { withSpilledFile } from './spill.js';
 
-/** rpmdb.sqlite of a large Fedora install is ~50 MB; more than this is not a package database. */
-export const MAX_RPMDB_BYTES = 1024 ** 3;
+export { MAX_RPMDB_BYTES } from './spill.js';
 
 export interface RpmdbRead {
   headers: RpmHeader[];
@@ -19,29 +16,14 @@ export interface RpmdbRead {
  * stream is spilled to a private temporary directory, removed afterwards.
  */
 export async function readRpmdbSqlite(path: string, content: Readable, tmpBase: string): Promise<RpmdbRead> {
-  const dir = await mkdtemp(join(tmpBase, 'kubeward-rpmdb-'));
   try {
-    const file = join(dir, 'rpmdb.sqlite');
-    await pipeline(content, sizeLimit(path), createWriteStream(file));
-    await useRollbackJournal(file);
-    return readHeaders(path, file);
+    return await withSpilledFile(content, tmpBase, 'rpmdb.sqlite', async (file) => {
+      await useRollbackJournal(file);
+      return readHeaders(path, file);
+    });
   } catch (error) {
-    content.destroy();
     return { headers: [], notes: [`rpm: ${path}: ${error instanceof Error ? error.message : String(error)}`] };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
-}
-
-function sizeLimit(path: string): Transform {
-  let bytes = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      bytes += chunk.length;
-      if (bytes > MAX_RPMDB_BYTES) callback(new Error(`larger than ${MAX_RPMDB_BYTES} bytes; not read`));
-      else callback(null, chunk);
-    },
-  });
 }
 
 /**
