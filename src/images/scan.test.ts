@@ -115,3 +115,24 @@ test('hostile layouts: escaping entries are dropped with notes, outside symlinks
     assert.deepEqual(await readdir(join(cacheDir, 'tmp')), [], 'temp files are removed, also after a failure');
   });
 });
+
+test('an advisory set without the image\'s ecosystem reports its packages as not evaluated, never as clean', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kw-osv-'));
+  try {
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'npm.json'), JSON.stringify({
+      id: 'GHSA-test-only-npm', modified: '2026-01-01T00:00:00Z',
+      affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.3.0' }] }] }],
+    }));
+    await withCache(async (cacheDir) => {
+      const out = await scanLayout(DEMO, 'shop/legacy-reports:3.9', cacheDir, [dir]);
+      assert.equal(out.findings.filter((f) => f.checkId === 'KW-IMG-100').length, 0);
+      const gap = out.notEvaluated.find((n) => n.target.includes('Alpine:v3.9'));
+      assert.ok(gap, JSON.stringify(out.notEvaluated));
+      assert.match(gap.target, /5 Alpine:v3\.9 package/);
+      assert.match(gap.reason, /no advisories for Alpine:v3\.9: add them with `kubeward db update --ecosystem Alpine`/);
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -74,4 +74,9 @@ export interface VulnerabilityMatch {
 /** Advisories by package: what the matcher asks the store. Names are compared as the ecosystem normalises them. */
 export interface AdvisoryLookup {
   advisoriesFor(ecosystem: string, name: string): Advisory[];
+  /**
+   * Whether the lookup holds any advisory for the ecosystem at all. When it holds none, packages of
+   * that ecosystem are reported as not evaluated — an empty answer would otherwise read as "no vulnerabilities".
+   */
+  hasEcosystem?(ecosystem: string): boolean;
 }

@@ -1,5 +1,8 @@
+import { apkEcosystem } from '../catalog/apk/index.js';
+import { dpkgEcosystem } from '../catalog/dpkg/index.js';
+import { rpmEcosystem } from '../catalog/rpm/index.js';
 import { PackageURL } from 'packageurl-js';
-import type { PackageType } from '../model.js';
+import type { OsInfo, PackageType } from '../model.js';
 
 // What a package URL says about a package once read back from an SBOM: kubeward's package type,
 // the name as the ecosystem spells it, the OSV ecosystem (from the purl type and `distro` qualifier).
@@ -82,27 +85,17 @@ function upstream(value: string | undefined, version: string): PurlFacts['source
 
 const LANGUAGE_ECOSYSTEMS: Partial<Record<PackageType, string>> = { npm: 'npm', pypi: 'PyPI', golang: 'Go', maven: 'Maven' };
 
-/** The OSV ecosystem (https://ossf.github.io/osv-schema/#affectedpackage-field) a package's advisories use. */
+/**
+ * The OSV ecosystem (https://ossf.github.io/osv-schema/#affectedpackage-field) a package's advisories
+ * use: the same functions the image catalogers use, fed with the purl's `distro` qualifier.
+ */
 export function ecosystemFor(type: PackageType, distro: PurlFacts['distro']): string | undefined {
   const language = LANGUAGE_ECOSYSTEMS[type];
   if (language) return language;
   if (!distro?.versionId) return undefined;
-  const major = distro.versionId.split('.')[0];
-  const majorMinor = distro.versionId.split('.').slice(0, 2).join('.');
-  switch (distro.id) {
-    case 'debian':
-      return `Debian:${major}`;
-    case 'ubuntu':
-      return `Ubuntu:${majorMinor}`;
-    case 'alpine':
-      return `Alpine:v${majorMinor}`;
-    case 'almalinux':
-      return `AlmaLinux:${major}`;
-    case 'rocky':
-      return `Rocky Linux:${major}`;
-    case 'mageia':
-      return `Mageia:${major}`;
-    default:
-      return undefined;
-  }
+  const os: OsInfo = { id: distro.id, versionId: distro.versionId, source: 'purl distro qualifier' };
+  if (type === 'deb') return dpkgEcosystem(os);
+  if (type === 'apk') return apkEcosystem(os);
+  if (type === 'rpm') return rpmEcosystem(os);
+  return undefined;
 }

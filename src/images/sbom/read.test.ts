@@ -136,7 +136,8 @@ test('ecosystems from purl types and distro qualifiers (OSV ecosystem names)', (
   };
   assert.equal(eco('pkg:deb/debian/bash@5.2?distro=debian-12'), 'Debian:12');
   assert.equal(eco('pkg:deb/debian/bash@5.2?distro=debian-12.5'), 'Debian:12');
-  assert.equal(eco('pkg:deb/ubuntu/bash@5.1?distro=ubuntu-22.04'), 'Ubuntu:22.04');
+  assert.equal(eco('pkg:deb/ubuntu/bash@5.1?distro=ubuntu-22.04'), 'Ubuntu:22.04:LTS');
+  assert.equal(eco('pkg:deb/ubuntu/bash@5.2?distro=ubuntu-23.10'), 'Ubuntu:23.10');
   assert.equal(eco('pkg:apk/alpine/musl@1.2?distro=alpine-3.18.4'), 'Alpine:v3.18');
   assert.equal(eco('pkg:apk/alpine/musl@1.2?distro=3.10.2'), 'Alpine:v3.10'); // Trivy writes the version only
   assert.equal(eco('pkg:rpm/almalinux/bash@5.1-6.el9?distro=almalinux-9.3'), 'AlmaLinux:9');

@@ -201,6 +201,10 @@ export function matchPackages(packages: Package[], lookup: AdvisoryLookup, optio
     if (!query) skip('(none)', 'no advisory ecosystem known for these packages');
     else if (!scheme) skip(query.ecosystem, `no version scheme for ecosystem '${query.ecosystem}'`);
     if (!query || !scheme) continue;
+    if (lookup.hasEcosystem && !lookup.hasEcosystem(query.ecosystem)) {
+      skip(query.ecosystem, `the advisory database has no advisories for ${query.ecosystem}: add them with \`kubeward db update --ecosystem ${query.ecosystem.split(':')[0]}\` (or \`kubeward db import\`)`);
+      continue;
+    }
     const key = `${query.ecosystem}\0${query.name}`;
     const advisories = cache.get(key) ?? lookup.advisoriesFor(query.ecosystem, query.name);
     cache.set(key, advisories);

@@ -55,6 +55,7 @@ export function isNotOlder(candidate: string | undefined, current: string | unde
 export class AdvisoryStore implements AdvisoryLookup {
   /** Parsed advisories by id: repeated lookups never re-parse JSON. Cleared on every write. */
   private readonly parsed = new Map<string, Advisory>();
+  private readonly ecosystemsSeen = new Map<string, boolean>();
   private readonly lookupIds: Statement;
   private readonly jsonById: Statement;
 
@@ -151,6 +152,7 @@ export class AdvisoryStore implements AdvisoryLookup {
       }
     })();
     this.parsed.clear();
+    this.ecosystemsSeen.clear();
     return result;
   }
 
@@ -181,6 +183,16 @@ export class AdvisoryStore implements AdvisoryLookup {
       if (advisory) found.push(advisory);
     }
     return found;
+  }
+
+  /** Whether any (not withdrawn) advisory names a package of `ecosystem`; one index probe, cached per store. */
+  hasEcosystem(ecosystem: string): boolean {
+    let known = this.ecosystemsSeen.get(ecosystem);
+    if (known === undefined) {
+      known = this.db.prepare('SELECT 1 FROM affected WHERE ecosystem = ? LIMIT 1').pluck().get(ecosystem) !== undefined;
+      this.ecosystemsSeen.set(ecosystem, known);
+    }
+    return known;
   }
 
   /** The ecosystems present, without release suffixes (`Debian:12` → `Debian`), sorted. */

@@ -118,6 +118,9 @@ function upstreamQualifier(record: DpkgRecord): string | undefined {
   return source.version === record.version ? source.name : `${source.name}@${source.version}`;
 }
 
+/** Ubuntu's long-term releases: April releases of even years (22.04, 24.04), whatever os-release says. */
+const isUbuntuLts = (release: string): boolean => /^\d\d\.04$/.test(release) && Number(release.slice(0, 2)) % 2 === 0;
+
 /** The OSV ecosystem of dpkg packages: `Debian:12`, `Ubuntu:22.04:LTS`, `Ubuntu:23.10`. */
 export function dpkgEcosystem(os: OsInfo | undefined): string | undefined {
   if (os?.id === 'debian') {
@@ -127,7 +130,7 @@ export function dpkgEcosystem(os: OsInfo | undefined): string | undefined {
   if (os?.id === 'ubuntu') {
     const release = /^\d+\.\d+/.exec(os.versionId ?? '')?.[0];
     if (!release) return undefined;
-    return /\bLTS\b/.test(os.prettyName ?? '') ? `Ubuntu:${release}:LTS` : `Ubuntu:${release}`;
+    return /\bLTS\b/.test(os.prettyName ?? '') || isUbuntuLts(release) ? `Ubuntu:${release}:LTS` : `Ubuntu:${release}`;
   }
   return undefined;
 }
