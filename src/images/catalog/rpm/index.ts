@@ -3,33 +3,46 @@ import type { Readable } from 'node:stream';
 import type { CatalogContext, Cataloger, CatalogOutput, CollectedFile, FileEntry, OsInfo, Package } from '../../model.js';
 import { distroQualifier, purlOf } from '../purl.js';
 import { parseSourceRpm, type RpmHeader } from './header.js';
+import { readRpmdbBdb } from './rpmdb-bdb.js';
 import { readRpmdbSqlite, type RpmdbRead } from './sqlite.js';
 
 export { parseRpmHeader, parseSourceRpm, RpmHeaderError, TAG, type RpmHeader } from './header.js';
+export { bdbHashEntries, BdbError, openBdbHash, type BdbHashEntry, type BdbHashMeta, type PageSource } from './bdb.js';
 
 export const RPM_CATALOGER = 'rpm';
 const SQLITE_DATABASES = new Set(['var/lib/rpm/rpmdb.sqlite', 'usr/lib/sysimage/rpm/rpmdb.sqlite', 'usr/share/rpm/rpmdb.sqlite']);
-/** Older formats, recognised so that an image using them is reported instead of silently empty. */
-const OTHER_DATABASES = new Map([
-  ['var/lib/rpm/Packages', 'Berkeley DB'],
-  ['usr/lib/sysimage/rpm/Packages', 'Berkeley DB'],
-  ['var/lib/rpm/Packages.db', 'ndb'],
-  ['usr/lib/sysimage/rpm/Packages.db', 'ndb'],
-]);
+/** Berkeley DB hash databases of rpm < 4.16 (RHEL/CentOS 7–8, Amazon Linux 2). */
+const BDB_DATABASES = new Set(['var/lib/rpm/Packages', 'usr/lib/sysimage/rpm/Packages']);
+/** ndb (SUSE), recognised so that an image using it is reported instead of silently empty. */
+const NDB_DATABASES = new Set(['var/lib/rpm/Packages.db', 'usr/lib/sysimage/rpm/Packages.db']);
 
-/** Installed RPM packages from the rpm SQLite database; `tmpDir` is where the database is spilled. */
+/** Installed RPM packages from the rpm SQLite or Berkeley DB database; `tmpDir` is where the database is spilled. */
 export function rpmCataloger(options: { tmpDir?: string } = {}): Cataloger<RpmdbRead> {
   return {
     name: RPM_CATALOGER,
-    wants: (entry: FileEntry) => SQLITE_DATABASES.has(entry.path) || OTHER_DATABASES.has(entry.path),
+    wants: (entry: FileEntry) => SQLITE_DATABASES.has(entry.path) || BDB_DATABASES.has(entry.path) || NDB_DATABASES.has(entry.path),
     read: async (entry: FileEntry, content: Readable) => {
-      const format = OTHER_DATABASES.get(entry.path);
-      if (format === undefined) return readRpmdbSqlite(entry.path, content, options.tmpDir ?? tmpdir());
+      if (SQLITE_DATABASES.has(entry.path)) return readRpmdbSqlite(entry.path, content, options.tmpDir ?? tmpdir());
+      if (BDB_DATABASES.has(entry.path)) return readRpmdbBdb(entry.path, content, options.tmpDir ?? tmpdir());
       content.destroy();
-      return { headers: [], notes: [`rpm: rpm database format ${format} (${entry.path}) not read; its packages are not listed`] };
+      return { headers: [], notes: [`rpm: rpm database format ndb (${entry.path}) not read; its packages are not listed`] };
     },
-    finish: (collected: CollectedFile<RpmdbRead>[], context: CatalogContext) => toOutput(collected, context),
+    finish: (collected: CollectedFile<RpmdbRead>[], context: CatalogContext) => toOutput(preferSqlite(collected), context),
   };
+}
+
+/**
+ * An image upgraded to rpm ≥ 4.16 can keep its old `Packages` beside the rpmdb.sqlite rpm now
+ * uses: the SQLite database is the live one, the other is reported and ignored.
+ */
+function preferSqlite(collected: CollectedFile<RpmdbRead>[]): CollectedFile<RpmdbRead>[] {
+  const sqlite = collected.find((c) => SQLITE_DATABASES.has(c.entry.path));
+  if (!sqlite) return collected;
+  return collected.map((c) =>
+    BDB_DATABASES.has(c.entry.path)
+      ? { entry: c.entry, data: { headers: [], notes: [`rpm: ${c.entry.path} (Berkeley DB) ignored: the SQLite database ${sqlite.entry.path} is used`] } }
+      : c,
+  );
 }
 
 function toOutput(collected: CollectedFile<RpmdbRead>[], context: CatalogContext): CatalogOutput {
@@ -76,13 +89,14 @@ export function rpmPurl(header: RpmHeader, os: OsInfo | undefined): string {
 /**
  * OSV ecosystems of RPM distributions (https://ossf.github.io/osv-schema/#defined-ecosystems).
  * Others (Fedora, CentOS, Amazon Linux, Oracle Linux…) have no OSV ecosystem: left undefined.
+ * RHEL too: Red Hat's OSV records name a product stream (`Red Hat:enterprise_linux:9::appstream`)
+ * that the image does not tell, so a bare `Red Hat` would match nothing and read as "no
+ * vulnerabilities"; undefined makes the matcher report RHEL packages as not evaluated instead.
  */
 export function rpmEcosystem(os: OsInfo | undefined): string | undefined {
   const version = os?.versionId;
   const major = version ? /^\d+/.exec(version)?.[0] : undefined;
   switch (os?.id) {
-    case 'rhel':
-      return 'Red Hat';
     case 'rocky':
       return major ? `Rocky Linux:${major}` : undefined;
     case 'almalinux':
