@@ -27,6 +27,39 @@ test('html is self-contained: no external resource of any kind', async () => {
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;sha256-/);
 });
 
+test('html shows scanned images and nodes, vulnerability and benchmark lines, escaping image and node names', async () => {
+  const evil = '<img src=x onerror=alert(1)>';
+  const image = { reference: `registry.example.com/${evil}:1`, digest: 'sha256:' + 'a'.repeat(64) };
+  const vuln = {
+    checkId: 'KW-IMG-100', severity: 'high' as const, category: 'images' as const, title: 'Package with a known vulnerability',
+    resource: { apiVersion: 'kubeward.io/v1', kind: 'Image', name: image.reference }, message: 'sqlite 3.26.0-r3 is affected by CVE-2019-5018',
+    evidence: [{ path: 'lib/apk/db/installed', value: 'sqlite@3.26.0-r3' }], remediation: 'upgrade sqlite to 3.28.0-r0 or later', references: [],
+    image, package: { type: 'apk', name: 'sqlite', version: '3.26.0-r3', purl: 'pkg:apk/alpine/sqlite@3.26.0-r3', fixedVersion: '3.28.0-r0' },
+    advisory: { id: 'ALPINE-CVE-2019-5018', aliases: ['CVE-2019-5018'], severityBasis: 'CVSS:3.0/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H = 8.1' },
+    affects: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'nightly-reports', namespace: 'batch' }],
+  };
+  const node = {
+    checkId: 'KW-NODE-001', severity: 'high' as const, category: 'nodes' as const, title: 'Control-plane file permissions',
+    resource: { apiVersion: 'v1', kind: 'Node', name: `cp-${evil}` }, message: 'mode 0644', evidence: [{ path: '/etc/kubernetes/manifests/kube-apiserver.yaml', value: '0644 root:root' }],
+    remediation: 'chmod 600', references: [], benchmark: { id: 'cis-1.12', title: 'CIS Kubernetes Benchmark', version: '1.12.0', control: '1.1.1' },
+  };
+  const result = scanResult({
+    findings: [vuln, node],
+    images: [{ reference: image.reference, repository: 'registry.example.com/x', manifestDigest: image.digest, platform: 'linux/amd64', os: { id: 'alpine', versionId: '3.9.2', prettyName: 'Alpine Linux v3.9', source: 'etc/os-release' }, layers: [], packages: [] }],
+    nodes: [{ hostname: `cp-${evil}`, roles: ['control-plane'], benchmark: { id: 'cis-1.12', title: 'CIS Kubernetes Benchmark', version: '1.12.0', chosenBy: 'detected' },
+      checks: [{ id: '1.1.1', checkId: 'KW-NODE-001', section: '1.1', title: 'perms', status: 'fail' }], summary: { pass: 0, fail: 1, manual: 0, 'not-evaluated': 0 } }],
+  });
+  const html = await renderReport('html', result, OPTIONS);
+  assert.ok(!html.includes(evil), 'image and node names are escaped everywhere');
+  assert.match(html, /id="images"/);
+  assert.match(html, /id="nodes"/);
+  assert.match(html, /fixed in <code>3\.28\.0-r0<\/code>/);
+  assert.match(html, /<code>CVE-2019-5018<\/code>/);
+  assert.match(html, /run by CronJob batch\/nightly-reports/);
+  assert.match(html, /CIS 1\.1\.1 · CIS Kubernetes Benchmark v1\.12\.0 \(cis-1\.12\)/);
+  assert.doesNotMatch(html, /<(img|iframe|object|embed)\b/i);
+});
+
 test('html escapes everything that comes from manifests', async () => {
   const html = await renderReport('html', scanResult(), OPTIONS);
   assert.equal(html.match(/<script\b/gi)?.length, 1, 'only our own script element');
