@@ -9,10 +9,14 @@ type Json = Record<string, unknown>;
 const WHITESPACE = /\s+/;
 
 /** Whether a parsed document is a secdb file: `{ distroversion, packages: [...] }`. */
+/** An empty YAML value: null, or the empty string the failsafe schema reads it as. */
+const isEmpty = (value: unknown): boolean => value === null || value === undefined || value === '';
+
 export function isAlpineSecdb(doc: unknown): boolean {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
   const record = doc as Json;
-  return typeof record.distroversion === 'string' && Array.isArray(record.packages);
+  // Alpine's own files have `packages:` empty for repositories without fixes (v3.3 community).
+  return typeof record.distroversion === 'string' && (Array.isArray(record.packages) || (isEmpty(record.packages) && typeof record.reponame === 'string'));
 }
 
 /**
@@ -25,7 +29,7 @@ export function parseAlpineSecdb(doc: unknown, where: RecordLocation, modified: 
   const distro = record.distroversion as string;
   const ecosystem = `Alpine:${distro.startsWith('v') ? distro : `v${distro}`}`;
   const byId = new Map<string, Advisory>();
-  (record.packages as unknown[]).forEach((item, i) => {
+  (isEmpty(record.packages) ? [] : (record.packages as unknown[])).forEach((item, i) => {
     try {
       for (const [id, pkg] of packageFixes(item, childPath('packages', i), where, ecosystem)) {
         addAffected(byId, id, pkg, where, modified);
@@ -64,6 +68,7 @@ function packageFixes(item: unknown, path: string, where: RecordLocation, ecosys
   const out: [string, AffectedPackage][] = [];
   for (const [version, ids] of Object.entries(pkg.secfixes as Json)) {
     const at = childPath(fixesPath, version);
+    if (isEmpty(ids)) continue; // a version listed without ids (v3.6 heimdal 7.4.0-r0): nothing to record
     if (!Array.isArray(ids)) return fail(at, 'expected a list of ids');
     ids.forEach((entry, j) => {
       if (typeof entry !== 'string') fail(childPath(at, j), 'expected an id string');

@@ -214,6 +214,18 @@ test('a bad secdb package is reported with its path; the other packages import',
   });
 });
 
+test('Alpine\'s own quirks import without errors: an empty packages list (YAML null), a fixed version listed without ids', async () => {
+  await withDir(async (dir, store) => {
+    // v3.3 community.yaml has `packages:` with nothing under it; v3.6 main lists heimdal 7.4.0-r0 with no ids.
+    await writeFile(join(dir, 'community.yaml'), '---\ndistroversion: v3.3\nreponame: community\npackages:\n');
+    await writeFile(join(dir, 'main.yaml'), '---\ndistroversion: v3.6\nreponame: main\npackages:\n  - pkg:\n      name: heimdal\n      secfixes:\n        7.4.0-r0:\n        7.5.0-r0:\n          - CVE-2018-16860\n');
+    const result = await importPaths(store, [dir]);
+    assert.deepEqual(result.errors, []);
+    assert.equal(result.imported, 1);
+    assert.deepEqual(store.advisoriesFor('Alpine:v3.6', 'heimdal').map((a) => a.id), ['ALPINE-CVE-2018-16860']);
+  });
+});
+
 test('a zip entry larger than the cap is an error for that entry only, never written to disk', async () => {
   await withDir(async (dir) => {
     const { readZipEntries } = await import('./zip.js');
