@@ -136,3 +136,28 @@ test('an advisory set without the image\'s ecosystem reports its packages as not
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('an advisory that rates nothing (Alpine secdb) takes the CVSS of the same CVE\'s own record, and says so', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kw-osv-'));
+  try {
+    const { writeFile } = await import('node:fs/promises');
+    // Alpine's secdb: fix versions only. Its CVE id is an alias of the advisory it becomes.
+    await writeFile(join(dir, 'main.yaml'), '---\ndistroversion: v3.9\nreponame: main\npackages:\n  - pkg:\n      name: sqlite\n      secfixes:\n        3.28.0-r0:\n          - CVE-2019-5018\n');
+    // The CVE's own record (another source) carries the vector: CVSS:3.0 AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H is 8.1, high.
+    await writeFile(join(dir, 'CVE-2019-5018.json'), JSON.stringify({
+      id: 'CVE-2019-5018', modified: '2026-01-01T00:00:00Z', severity: [{ type: 'CVSS_V3', score: 'CVSS:3.0/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:H' }],
+      affected: [{ package: { ecosystem: 'Debian:10', name: 'sqlite3' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '3.27.2-3' }] }] }],
+    }));
+    await withCache(async (cacheDir) => {
+      const out = await scanLayout(DEMO, 'shop/legacy-reports:3.9', cacheDir, [dir]);
+      const sqlite = out.findings.filter((f) => f.checkId === 'KW-IMG-100' && f.advisory!.id === 'ALPINE-CVE-2019-5018');
+      assert.deepEqual(sqlite.map((f) => f.package!.name).sort(), ['sqlite', 'sqlite-libs']);
+      for (const f of sqlite) {
+        assert.equal(f.severity, 'high');
+        assert.match(f.advisory!.severityBasis, /= 8\.1 \(from CVE-2019-5018\)$/);
+      }
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

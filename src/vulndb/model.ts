@@ -79,4 +79,6 @@ export interface AdvisoryLookup {
    * that ecosystem are reported as not evaluated — an empty answer would otherwise read as "no vulnerabilities".
    */
   hasEcosystem?(ecosystem: string): boolean;
+  /** Other advisories of the same vulnerability (shared ids / aliases): where a severity can come from when the advisory has none. */
+  related?(advisory: Advisory): Advisory[];
 }

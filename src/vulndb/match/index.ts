@@ -66,6 +66,26 @@ function rated(source: AffectedPackage | VulnerabilityMatch['advisory'], scores:
   return severity;
 }
 
+/**
+ * An advisory that rates nothing (Alpine's secdb gives fix versions only) takes the rating of a
+ * related advisory of the same vulnerability (the CVE's own record, another distribution's), and
+ * the basis says which.
+ */
+function ratedOrRelated(advisory: VulnerabilityMatch['advisory'], lookup: AdvisoryLookup): RatedSeverity {
+  if (advisory.severity.length > 0 || advisory.vendorSeverity || !lookup.related) return rated(advisory, advisory.severity, advisory.vendorSeverity);
+  const known = ratedBySource.get(advisory);
+  if (known) return known;
+  let severity = rateSeverity([], undefined);
+  for (const other of lookup.related(advisory)) {
+    if (other.severity.length === 0 && !other.vendorSeverity) continue;
+    const borrowed = rateSeverity(other.severity, other.vendorSeverity);
+    severity = { ...borrowed, basis: `${borrowed.basis} (from ${other.id})` };
+    break;
+  }
+  ratedBySource.set(advisory, severity);
+  return severity;
+}
+
 /** One SEMVER/ECOSYSTEM range per the OSV evaluation pseudo-code, with the event closing the interval. */
 function inRange(version: unknown, range: AffectedRange, scheme: VersioningScheme): AffectsResult {
   const { events, limits } = sortedRange(range, scheme);
@@ -160,7 +180,7 @@ export interface MatchResult {
 }
 
 /** The best match of one advisory for one query: the affected entry/range with the lowest fix. */
-function matchAdvisory(query: PackageQuery, prepared: unknown, advisory: VulnerabilityMatch['advisory'], scheme: VersioningScheme, pkg: Package): PackageMatch | undefined {
+function matchAdvisory(query: PackageQuery, prepared: unknown, advisory: VulnerabilityMatch['advisory'], scheme: VersioningScheme, pkg: Package, lookup: AdvisoryLookup): PackageMatch | undefined {
   let best: { entry: AffectedPackage; result: AffectsResult & { affected: true } } | undefined;
   const name = normalizeName(query.ecosystem, query.name);
   for (const entry of advisory.affected) {
@@ -169,9 +189,7 @@ function matchAdvisory(query: PackageQuery, prepared: unknown, advisory: Vulnera
     if (result.affected && (!best || lowerFix(result.fixedVersion, best.result.fixedVersion, scheme))) best = { entry, result };
   }
   if (!best) return undefined;
-  const severity = best.entry.severity?.length
-    ? rated(best.entry, best.entry.severity, advisory.vendorSeverity)
-    : rated(advisory, advisory.severity, advisory.vendorSeverity);
+  const severity = best.entry.severity?.length ? rated(best.entry, best.entry.severity, advisory.vendorSeverity) : ratedOrRelated(advisory, lookup);
   const { fixedVersion, matchedBy } = best.result;
   return { advisory, query, ...(fixedVersion !== undefined ? { fixedVersion } : {}), matchedBy, severity, package: pkg };
 }
@@ -213,7 +231,7 @@ export function matchPackages(packages: Package[], lookup: AdvisoryLookup, optio
     const found: PackageMatch[] = [];
     for (const advisory of advisories) {
       if (advisory.withdrawn || seen.has(advisory.id)) continue;
-      const m = matchAdvisory(query, prepared, advisory, scheme, pkg);
+      const m = matchAdvisory(query, prepared, advisory, scheme, pkg, lookup);
       if (!m || (options.ignoreUnfixed && m.fixedVersion === undefined)) continue;
       seen.add(advisory.id);
       found.push(m);

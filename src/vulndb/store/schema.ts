@@ -23,6 +23,14 @@ CREATE TABLE IF NOT EXISTS affected (
   PRIMARY KEY (ecosystem, name_key, advisory_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS affected_by_advisory ON affected (advisory_id);
+-- Other ids of the same vulnerability (CVE-2019-5018 for ALPINE-CVE-2019-5018): advisories without
+-- a severity of their own take it from a related one.
+CREATE TABLE IF NOT EXISTS alias (
+  alias TEXT NOT NULL,
+  advisory_id TEXT NOT NULL,
+  PRIMARY KEY (alias, advisory_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alias_by_advisory ON alias (advisory_id);
 CREATE TABLE IF NOT EXISTS source (
   name TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -38,6 +46,11 @@ export function readSchemaVersion(db: Database): number | undefined {
   if (hasMeta === undefined) return undefined;
   const value = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").pluck().get() as string | undefined;
   return value === undefined ? undefined : Number(value);
+}
+
+/** Adds tables a database written by an earlier build of this schema version lacks (all statements are IF NOT EXISTS). */
+export function completeSchema(db: Database): void {
+  db.exec(DDL);
 }
 
 /** Creates the tables of a new database and stamps its version. */

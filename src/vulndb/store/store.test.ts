@@ -162,3 +162,20 @@ test('a file that is not SQLite is a clear error, not a crash', async () => {
     assert.throws(() => AdvisoryStore.open(path, { readonly: true }), (error: unknown) => error instanceof AdvisoryStoreError && error.message.includes(path));
   });
 });
+
+test('related advisories: the ids an advisory names as aliases, and those naming it or its aliases; withdrawn and replaced aliases left out', () => {
+  const store = AdvisoryStore.memory();
+  store.upsert([
+    advisory('ALPINE-CVE-2024-1', '2024-01-01T00:00:00Z', [['Alpine:v3.19', 'x']], { aliases: ['CVE-2024-1'] }),
+    advisory('CVE-2024-1', '2024-01-01T00:00:00Z', [['Debian:12', 'x']]),
+    advisory('DEBIAN-CVE-2024-1', '2024-01-01T00:00:00Z', [['Debian:12', 'x']], { aliases: ['CVE-2024-1'] }),
+    advisory('GHSA-old', '2024-01-01T00:00:00Z', [['npm', 'x']], { aliases: ['CVE-2024-1'], withdrawn: '2024-02-01T00:00:00Z' }),
+    advisory('GHSA-moved', '2024-01-01T00:00:00Z', [['npm', 'y']], { aliases: ['CVE-2024-1'] }),
+  ], 'test');
+  // A newer GHSA-moved no longer names the CVE: its old alias row goes.
+  store.upsert([advisory('GHSA-moved', '2024-03-01T00:00:00Z', [['npm', 'y']], { aliases: ['CVE-2024-9'] })], 'test');
+  const ids = (id: string) => store.related(store.get(id)!).map((a) => a.id);
+  assert.deepEqual(ids('ALPINE-CVE-2024-1'), ['CVE-2024-1', 'DEBIAN-CVE-2024-1']);
+  assert.deepEqual(ids('CVE-2024-1'), ['ALPINE-CVE-2024-1', 'DEBIAN-CVE-2024-1']);
+  assert.deepEqual(ids('GHSA-moved'), []);
+});

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Advisory, AdvisoryLookup } from '../model.js';
 import { baseEcosystem, nameKey } from '../names.js';
-import { createSchema, readSchemaVersion, SCHEMA_VERSION } from './schema.js';
+import { completeSchema, createSchema, readSchemaVersion, SCHEMA_VERSION } from './schema.js';
 
 // Advisories in SQLite: one row per advisory (the whole record as JSON) and one row per affected
 // package, keyed by (ecosystem, normalised name) for the matcher's lookups.
@@ -56,6 +56,8 @@ export class AdvisoryStore implements AdvisoryLookup {
   /** Parsed advisories by id: repeated lookups never re-parse JSON. Cleared on every write. */
   private readonly parsed = new Map<string, Advisory>();
   private readonly ecosystemsSeen = new Map<string, boolean>();
+  /** The alias query, prepared on first use; null when the database has no alias table. */
+  private relatedIds: Statement | null | undefined;
   private readonly lookupIds: Statement;
   private readonly jsonById: Statement;
 
@@ -105,6 +107,7 @@ export class AdvisoryStore implements AdvisoryLookup {
         createSchema(db);
         version = SCHEMA_VERSION;
       }
+      if (!readonly) completeSchema(db);
       if (!Number.isInteger(version) || version > SCHEMA_VERSION) {
         throw new AdvisoryStoreError(
           `advisory database ${path} has schema version ${version}, newer than this kubeward reads (${SCHEMA_VERSION}); upgrade kubeward or run \`kubeward db update\` with a new database path`,
@@ -133,6 +136,8 @@ export class AdvisoryStore implements AdvisoryLookup {
       'INSERT OR REPLACE INTO advisory (id, source, modified, published, withdrawn, json) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const dropAffected = this.db.prepare('DELETE FROM affected WHERE advisory_id = ?');
+    const dropAliases = this.db.prepare('DELETE FROM alias WHERE advisory_id = ?');
+    const putAlias = this.db.prepare('INSERT OR IGNORE INTO alias (alias, advisory_id) VALUES (?, ?)');
     const putAffected = this.db.prepare('INSERT OR IGNORE INTO affected (advisory_id, ecosystem, name_key) VALUES (?, ?, ?)');
     const result: UpsertResult = { written: 0, skipped: 0 };
     this.db.transaction(() => {
@@ -144,10 +149,12 @@ export class AdvisoryStore implements AdvisoryLookup {
             continue;
           }
           dropAffected.run(advisory.id);
+          dropAliases.run(advisory.id);
         }
         putAdvisory.run(advisory.id, sourceName, advisory.modified ?? null, advisory.published ?? null, advisory.withdrawn ?? null, JSON.stringify(advisory));
         // Withdrawn advisories stay readable by id but are never looked up by package: no join needed at match time.
         if (!advisory.withdrawn) for (const pkg of advisory.affected) putAffected.run(advisory.id, pkg.ecosystem, nameKey(pkg.ecosystem, pkg.name));
+        for (const alias of new Set(advisory.aliases)) if (alias !== advisory.id) putAlias.run(alias, advisory.id);
         result.written++;
       }
     })();
@@ -183,6 +190,26 @@ export class AdvisoryStore implements AdvisoryLookup {
       if (advisory) found.push(advisory);
     }
     return found;
+  }
+
+  /**
+   * Other advisories of the same vulnerability: those `advisory` names as aliases, and those naming
+   * its id or one of its aliases as theirs (withdrawn ones left out). Empty for a database written
+   * before the alias table existed.
+   */
+  related(advisory: Advisory): Advisory[] {
+    if (this.relatedIds === undefined) {
+      const hasTable = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alias'").pluck().get() !== undefined;
+      this.relatedIds = hasTable ? this.db.prepare('SELECT DISTINCT advisory_id FROM alias WHERE alias IN (SELECT value FROM json_each(?))').pluck() : null;
+    }
+    if (this.relatedIds === null) return [];
+    const keys = [advisory.id, ...advisory.aliases];
+    const ids = new Set([...advisory.aliases, ...(this.relatedIds.all(JSON.stringify(keys)) as string[])]);
+    ids.delete(advisory.id);
+    return [...ids].sort().flatMap((id) => {
+      const found = this.get(id);
+      return found && !found.withdrawn ? [found] : [];
+    });
   }
 
   /** Whether any (not withdrawn) advisory names a package of `ecosystem`; one index probe, cached per store. */
